@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Prefixed, sortable, unguessable IDs: `<prefix>_<10 chars of ms time><16 chars of randomness>`,
+ * Crockford base32. Lexical order follows creation time; 80 random bits make them unguessable.
+ */
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+export const ID_PREFIXES = {
+  merchant: 'mer',
+  customer: 'cus',
+  transaction: 'txn',
+  reward: 'rwd',
+  redemption: 'red',
+  referralLink: 'rfl',
+  referral: 'ref',
+  vipTier: 'tier',
+  tierChange: 'tch',
+  nudge: 'ndg',
+  nudgeEvent: 'nev',
+  badge: 'bdg',
+  achievement: 'ach',
+  emailTemplate: 'tpl',
+  emailEvent: 'eev',
+  outbox: 'obx',
+  segment: 'seg',
+  campaign: 'cmp',
+  integration: 'int',
+  apiLog: 'alg',
+  auditLog: 'aud',
+  adminUser: 'adm',
+  adminSession: 'ses',
+  apiKey: 'key',
+  importLog: 'imp',
+  webhook: 'whk',
+  idempotency: 'idm',
+  plan: 'plan',
+  exportJob: 'exp',
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIXES;
+
+function encodeTime(ms: number): string {
+  let out = '';
+  let n = ms;
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[n % 32] + out;
+    n = Math.floor(n / 32);
+  }
+  return out;
+}
+
+function encodeRandom(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[bytes[i] % 32];
+  return out;
+}
+
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  return `${ID_PREFIXES[kind]}_${encodeTime(now)}${encodeRandom(16)}`;
+}
+
+export function hasPrefix(id: string, kind: IdKind): boolean {
+  return id.startsWith(`${ID_PREFIXES[kind]}_`) && /^[a-z]+_[0-9a-z]{26}$/.test(id);
+}

@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { inList } from './checks';
+import { createdAt, currency, merchantId, minor, tstz, updatedAt } from './columns';
+import { merchants } from './merchant';
+import { customerSegments } from './segment';
+
+export const CAMPAIGN_TYPES = ['multiplier', 'spend_goal', 'product_bonus', 'tier_bonus', 'segment_bonus'] as const;
+export type CampaignType = (typeof CAMPAIGN_TYPES)[number];
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'active', 'paused', 'ended', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+/** Extra conditions on top of the type's own targeting. */
+export interface CampaignConditions {
+  minOrderMinor?: number;
+  firstOrderOnly?: boolean;
+  maxAwardsPerCustomer?: number;
+  channels?: string[];
+}
+
+/**
+ * Time-boxed point promotions ("double points this weekend", "spend $100 get 500 points").
+ * Multipliers are basis points (20000 = 2x); ends_at must follow starts_at. Entries a campaign
+ * causes carry its id in points_transactions.campaign_id.
+ */
+export const bonusCampaigns = pgTable('bonus_campaigns', {
+  merchantId: merchantId().references(() => merchants.id),
+  id: text('id').notNull(),
+  name: text('name').notNull(),
+  type: text('type').$type<CampaignType>().notNull(),
+  multiplierBp: integer('multiplier_bp'),
+  bonusPoints: integer('bonus_points'),
+  /** spend_goal: spend to reach, in minor units of `currency`. */
+  goalMinor: minor('goal_minor'),
+  currency: currency(),
+  productIds: jsonb('product_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  collectionIds: jsonb('collection_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  tierIds: jsonb('tier_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  segmentId: text('segment_id'),
+  conditions: jsonb('conditions').$type<CampaignConditions>().notNull().default(sql`'{}'::jsonb`),
+  startsAt: tstz('starts_at').notNull(),
+  /** Null means open-ended. */
+  endsAt: tstz('ends_at'),
+  status: text('status').$type<CampaignStatus>().notNull().default('draft'),
+  /** When customers were told about it; set once so the announcement goes out once. */
+  notifiedAt: tstz('notified_at'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  primaryKey({ columns: [t.merchantId, t.id] }),
+  foreignKey({ name: 'bonus_campaigns_segment_fk', columns: [t.merchantId, t.segmentId], foreignColumns: [customerSegments.merchantId, customerSegments.id] }),
+  index('idx_bonus_campaigns_window').on(t.merchantId, t.status, t.startsAt, t.endsAt),
+  check('bonus_campaigns_type_valid', sql`${t.type} in (${inList(CAMPAIGN_TYPES)})`),
+  check('bonus_campaigns_status_valid', sql`${t.status} in (${inList(CAMPAIGN_STATUSES)})`),
+  check('bonus_campaigns_window', sql`${t.endsAt} > ${t.startsAt}`),
+  check('bonus_campaigns_multiplier_range', sql`${t.multiplierBp} is null or (${t.multiplierBp} > 0 and ${t.multiplierBp} <= 100000)`),
+  check('bonus_campaigns_amounts_nonneg', sql`coalesce(${t.bonusPoints}, 0) >= 0 and coalesce(${t.goalMinor}, 0) >= 0`),
+  check('bonus_campaigns_awards_something', sql`${t.multiplierBp} is not null or ${t.bonusPoints} is not null`),
+  check('bonus_campaigns_multiplier_fields', sql`${t.type} <> 'multiplier' or ${t.multiplierBp} is not null`),
+  check('bonus_campaigns_spend_goal_fields', sql`${t.type} <> 'spend_goal' or (${t.goalMinor} is not null and ${t.currency} is not null and ${t.bonusPoints} is not null)`),
+  check('bonus_campaigns_goal_currency', sql`${t.goalMinor} is null or ${t.currency} is not null`),
+]);
