@@ -1,7 +1,8 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { decodeJwt } from 'jose';
 import type { Shopify } from '@shopify/shopify-api';
-import { adminSessions, adminUsers, apiKeys } from '@herethere/db';
+import { authenticateAdminToken } from '@herethere/admin';
+import { apiKeys } from '@herethere/db';
 import { ADMIN_TOKEN_PREFIX, API_KEY_PREFIX, parseApiKey, safeEqual, sha256, type Deps, type Principal } from '@herethere/runtime';
 import { SHOP_DOMAIN, type MerchantDirectory } from './merchants';
 import { WIDGET_ISSUER, verifyWidgetToken } from './widget-token';
@@ -47,13 +48,9 @@ export function createAuthenticator(deps: Deps, shopify: Shopify, directory: Mer
   }
 
   async function admin(token: string): Promise<Principal> {
-    const [row] = await deps.db.db
-      .select({ sessionId: adminSessions.id, adminUserId: adminUsers.id, username: adminUsers.username, role: adminUsers.role })
-      .from(adminSessions)
-      .innerJoin(adminUsers, eq(adminUsers.id, adminSessions.adminUserId))
-      .where(and(eq(adminSessions.tokenHash, sha256(token)), isNull(adminSessions.revokedAt), gt(adminSessions.expiresAt, sql`now()`), isNull(adminUsers.disabledAt)));
-    if (!row) throw new AuthError('admin session is invalid, expired or revoked');
-    return { kind: 'admin', adminUserId: row.adminUserId, username: row.username, role: row.role, sessionId: row.sessionId };
+    const principal = await authenticateAdminToken(deps.db.db, token);
+    if (!principal) throw new AuthError('admin session is invalid, expired or revoked');
+    return principal;
   }
 
   async function developer(raw: string): Promise<Principal> {

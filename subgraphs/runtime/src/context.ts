@@ -49,7 +49,7 @@ export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
   const p = context.principal;
   if (p.kind === 'anonymous') throw unauthenticated();
   if (roles.length === 0) return true;
-  return roles.some((role) => {
+  const allowed = roles.some((role) => {
     const [kind, detail] = role.split(':');
     if (kind !== p.kind) return false;
     if (!detail) return true;
@@ -57,6 +57,9 @@ export const authChecker: AuthChecker<Context> = ({ context }, roles) => {
     if (p.kind === 'developer') return p.scopes.includes(detail as never);
     return false;
   });
+  // An authenticated caller without the right gets FORBIDDEN, not type-graphql's generic error.
+  if (!allowed) throw forbidden();
+  return true;
 };
 
 const ADMIN_RANK = { viewer: 1, support: 2, owner: 3 } as const;

@@ -38,11 +38,11 @@ export const userError = (code: UserErrorCode, message: string, field?: string[]
 
 /** Thrown when the caller is not allowed at all; the message never reveals whether data exists. */
 export function forbidden(message = 'Not allowed for this principal'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
 }
 
 export function unauthenticated(message = 'Authentication required'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
 }
 
 export function badInput(message: string, field?: string): GraphQLError {
