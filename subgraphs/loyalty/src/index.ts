@@ -18,3 +18,4 @@ export { buildLoyaltySubscriptionSchema } from './balance/subscription';
 export * from './ledger/post';
 export * from './ledger/chain';
 export { ensureCustomer } from './customer/ensure';
+export * from './earning/hooks';

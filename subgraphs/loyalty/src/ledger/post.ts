@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { customers, newId, pointsTransactions, type LedgerEntryType, type Tx } from '@herethere/db';
 import { topics, type Deps } from '@herethere/runtime';
+import { ledgerListeners } from '../earning/hooks';
 import { entryHash } from './chain';
 
 export type LedgerEntry = typeof pointsTransactions.$inferSelect;
@@ -46,9 +47,10 @@ function assertValid(input: PostInput): void {
  * concurrent posts for one customer serialise and the balance check cannot be raced; the
  * idempotency key is checked under that lock (and enforced by a unique index), so a duplicate
  * returns the original entry with no second effect. Balance, totals and the hash chain head
- * move in the same statement batch as the insert.
+ * move in the same statement batch as the insert. Registered ledger listeners (tiers, badges,
+ * notifications) run in the same transaction, so their effects commit or roll back with it.
  */
-export async function postEntry(tx: Tx, input: PostInput, now = new Date()): Promise<PostResult> {
+export async function postEntry(deps: Deps, tx: Tx, input: PostInput, now = new Date()): Promise<PostResult> {
   assertValid(input);
   const [customer] = await tx
     .select({ balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash })
@@ -106,6 +108,7 @@ export async function postEntry(tx: Tx, input: PostInput, now = new Date()): Pro
       updatedAt: now,
     })
     .where(and(eq(customers.merchantId, input.merchantId), eq(customers.id, input.customerId)));
+  for (const listener of ledgerListeners()) await listener(tx, deps, entry);
   return { status: 'posted', entry };
 }
 
@@ -144,7 +147,7 @@ export async function afterPosted(deps: Pick<Deps, 'cache' | 'pubsub' | 'log'>, 
 
 /** Posts in its own transaction and runs the after-commit effects. */
 export async function post(deps: Deps, input: PostInput): Promise<PostResult> {
-  const result = await deps.db.db.transaction((tx) => postEntry(tx, input));
+  const result = await deps.db.db.transaction((tx) => postEntry(deps, tx, input));
   if (result.status === 'posted') await afterPosted(deps, result.entry);
   return result;
 }

@@ -1,0 +1,66 @@
+import type { Tx } from '@herethere/db';
+import type { Deps } from '@herethere/runtime';
+import type { LedgerEntry } from '../ledger/post';
+
+/** What an order contributes to earning, in shop money (integer minor units). */
+export interface OrderFacts {
+  orderId: string;
+  /** The earning base after the merchant's rule (e.g. subtotal after discounts, no shipping/tax/tips/gift cards). */
+  baseMinor: number;
+  currency: string;
+  productIds: string[];
+  collectionIds: string[];
+  processedAt: Date;
+}
+
+export interface EarnContext {
+  tx: Tx;
+  deps: Deps;
+  merchantId: string;
+  customerId: string;
+  order: OrderFacts;
+  /** Points from the merchant's base rule, before any multiplier. */
+  basePoints: number;
+  at: Date;
+}
+
+/** A bonus posted as its own ledger entry, linked to what caused it. */
+export interface BonusEntry {
+  type: 'campaign' | 'tier_bonus';
+  points: number;
+  reason: string;
+  campaignId?: string;
+  /** Makes the bonus's idempotency key unique per order and cause, e.g. `campaign:<id>`. */
+  key: string;
+}
+
+export interface EarnAdjustment {
+  /** Multipliers in basis points (10000 = 1.0×), tagged by kind for the stacking policy. */
+  multipliers?: { kind: 'tier' | 'campaign'; bp: number; campaignId?: string; label: string }[];
+  bonuses?: BonusEntry[];
+}
+
+/**
+ * Tier and campaign rules plug in here: each modifier sees the order and the base points and
+ * answers with multipliers and bonus entries. The earning code combines multipliers with the
+ * merchant's stacking policy and posts everything in the same transaction as the purchase.
+ */
+export interface EarnModifier {
+  name: string;
+  apply(ctx: EarnContext): Promise<EarnAdjustment>;
+}
+
+/** Called inside the posting transaction after each entry (tier recompute, badges, outbox). */
+export type LedgerListener = (tx: Tx, deps: Deps, entry: LedgerEntry) => Promise<void>;
+
+const modifiers: EarnModifier[] = [];
+const listeners: LedgerListener[] = [];
+
+export function registerEarnModifier(m: EarnModifier): void {
+  if (!modifiers.some((x) => x.name === m.name)) modifiers.push(m);
+}
+export function registerLedgerListener(l: LedgerListener): void {
+  if (!listeners.includes(l)) listeners.push(l);
+}
+export const earnModifiers = (): readonly EarnModifier[] => modifiers;
+export const ledgerListeners = (): readonly LedgerListener[] => listeners;
