@@ -9,8 +9,8 @@ import { migrate } from './migrate';
  * With TEST_DATABASE_URL set (a PostgreSQL server), a uniquely named database is created on
  * that server, migrated, and dropped again by `close()`. Otherwise an in-memory PGlite.
  */
-export async function openTestDb(): Promise<DbHandle> {
-  const serverUrl = process.env.TEST_DATABASE_URL;
+export async function openTestDb(opts: { serverUrl?: string; max?: number } = {}): Promise<DbHandle> {
+  const serverUrl = opts.serverUrl ?? process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const handle = await openDb({});
     try {
@@ -42,7 +42,7 @@ export async function openTestDb(): Promise<DbHandle> {
   url.pathname = `/${name}`;
   let handle: DbHandle | undefined;
   try {
-    handle = await openDb({ url: url.toString(), max: 5 });
+    handle = await openDb({ url: url.toString(), max: opts.max ?? 5 });
     await migrate(handle);
   } catch (err) {
     await handle?.close().catch(() => {});

@@ -20,10 +20,18 @@ export interface Stack {
  * an in-memory PGlite, or on a fresh PostgreSQL database and Redis when TEST_DATABASE_URL /
  * TEST_REDIS_URL are set. Exactly the code path `pnpm start` runs.
  */
-export async function startStack(overrides: Partial<Config> = {}): Promise<Stack> {
+export interface StackOptions {
+  /** A PostgreSQL server URL (a fresh database is created on it); defaults to TEST_DATABASE_URL. */
+  databaseUrl?: string;
+  /** Defaults to TEST_REDIS_URL. */
+  redisUrl?: string;
+  poolMax?: number;
+}
+
+export async function startStack(overrides: Partial<Config> = {}, opts: StackOptions = {}): Promise<Stack> {
   const config = testConfig(overrides);
-  const db = await openTestDb();
-  const redisUrl = process.env.TEST_REDIS_URL;
+  const db = await openTestDb({ serverUrl: opts.databaseUrl, max: opts.poolMax });
+  const redisUrl = opts.redisUrl ?? process.env.TEST_REDIS_URL;
   const deps: Deps = {
     config,
     db,
