@@ -36,6 +36,7 @@ export const ID_PREFIXES = {
   idempotency: 'idm',
   plan: 'plan',
   exportJob: 'exp',
+  pending: 'pnd',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -12,3 +12,4 @@ export * from './notification';
 export * from './segment';
 export * from './campaign';
 export * from './integration';
+export * from './order';
