@@ -23,7 +23,7 @@ export interface Running {
  * Starts the given services in this process. Subgraphs listen on 127.0.0.1 (port 0 = any free
  * port when they share the process with the gateway); the gateway is told their addresses.
  */
-export async function startServices(deps: Deps, services: ServiceName[], opts: { gatewayPort?: number; subgraphPort?: number } = {}): Promise<Running> {
+export async function startServices(deps: Deps, services: ServiceName[], opts: { gatewayPort?: number; subgraphPort?: number; workers?: boolean } = {}): Promise<Running> {
   const stops: (() => Promise<void>)[] = [];
   const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
   const servers: Server[] = [];
@@ -33,7 +33,9 @@ export async function startServices(deps: Deps, services: ServiceName[], opts: {
     const server = await listen(sub.app, opts.subgraphPort ?? 0, deps.config.host);
     servers.push(server);
     subgraphUrls[name] = `http://127.0.0.1:${portOf(server)}/graphql`;
+    const workers = opts.workers === false ? [] : (SUBGRAPHS[name].workers ?? []).map((start) => start(deps));
     stops.push(async () => {
+      await Promise.all(workers.map((w) => w.stop()));
       await drain(server);
       await sub.stop();
     });

@@ -19,3 +19,4 @@ export * from './ledger/post';
 export * from './ledger/chain';
 export { ensureCustomer } from './customer/ensure';
 export * from './earning/hooks';
+export * from './notification/enqueue';

@@ -3,7 +3,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
-import { authChecker, type Context } from './context';
+import { authChecker, type Context, type Deps } from './context';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ReferenceResolvers = Record<string, { __resolveReference: (ref: any, ctx: Context) => unknown }>;
@@ -16,7 +16,15 @@ export interface SubgraphDefinition {
   orphanedTypes?: Function[];
   /** Entity reference resolvers, merged in after type-graphql builds the schema. */
   referenceResolvers?: ReferenceResolvers;
+  /** Background workers (inbox processing, outbox sending, daily jobs) run by the service's process. */
+  workers?: WorkerFactory[];
 }
+
+export interface Worker {
+  name: string;
+  stop(): Promise<void>;
+}
+export type WorkerFactory = (deps: Deps) => Worker;
 
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';

@@ -13,3 +13,4 @@ export * from './federation';
 export * from './server';
 export * from './http';
 export * from './secrets';
+export * from './worker';
