@@ -44,7 +44,9 @@ async function shutdown(signal: string) {
   deps.log.info('draining', { signal });
   control?.close();
   await running.stop();
+  deps.log.debug('services stopped');
   await closeDeps(deps);
+  deps.log.debug('dependencies closed');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

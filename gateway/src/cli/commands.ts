@@ -39,16 +39,22 @@ async function shopId(deps: Deps, shop: string): Promise<string> {
  * The CLI's commands, as one function of (deps, args, password) so they run the same whether the
  * CLI owns the database or hands them to the running embedded server (see control.ts).
  */
-export async function runCommand(deps: Deps, args: string[], password?: string): Promise<CommandResult> {
+export interface CommandOptions {
+  password?: string;
+  /** The caller's own NODE_ENV is production: development-only commands are refused. */
+  callerInProduction?: boolean;
+}
+
+export async function runCommand(deps: Deps, args: string[], opts: CommandOptions = {}): Promise<CommandResult> {
   try {
-    return { code: 0, out: await dispatch(deps, args, password) };
+    return { code: 0, out: await dispatch(deps, args, opts) };
   } catch (err) {
     if (err instanceof CommandFailure) return { code: err.code, out: err.message };
     return { code: 1, out: `Failed: ${(err as Error).message}` };
   }
 }
 
-async function dispatch(deps: Deps, args: string[], password?: string): Promise<string> {
+async function dispatch(deps: Deps, args: string[], { password, callerInProduction }: CommandOptions): Promise<string> {
   const [command, sub, ...rest] = args;
   switch (command) {
     case 'migrate':
@@ -68,7 +74,7 @@ async function dispatch(deps: Deps, args: string[], password?: string): Promise<
       }
     }
     case 'token': {
-      if (deps.config.nodeEnv === 'production') return fail('Token minting is for development only and is refused when NODE_ENV=production.', 2);
+      if (callerInProduction || deps.config.nodeEnv === 'production') return fail('Token minting is for development only and is refused when NODE_ENV=production.', 2);
       if (sub === 'merchant' && rest[0]) {
         await shopId(deps, rest[0]);
         return mintMerchantSessionToken(deps.config, rest[0]);

@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Deps } from '@herethere/runtime';
-import { runCommand, type CommandResult } from './commands';
+import { runCommand, type CommandOptions, type CommandResult } from './commands';
 
 /**
  * PGlite lets one process own the embedded database. While the embedded server runs, the CLI
@@ -22,8 +22,8 @@ export async function startControlSocket(deps: Deps): Promise<Server> {
       if (newline < 0) return;
       let result: CommandResult;
       try {
-        const { args, password } = JSON.parse(buffer.slice(0, newline)) as { args: string[]; password?: string };
-        result = await runCommand(deps, args, password);
+        const { args, opts } = JSON.parse(buffer.slice(0, newline)) as { args: string[]; opts: CommandOptions };
+        result = await runCommand(deps, args, opts);
       } catch (err) {
         result = { code: 1, out: `Bad control request: ${(err as Error).message}` };
       }
@@ -37,13 +37,13 @@ export async function startControlSocket(deps: Deps): Promise<Server> {
 }
 
 /** Sends a command to a running embedded server; undefined when none is listening. */
-export async function sendToRunningServer(dataDir: string, args: string[], password?: string): Promise<CommandResult | undefined> {
+export async function sendToRunningServer(dataDir: string, args: string[], opts: CommandOptions): Promise<CommandResult | undefined> {
   const path = controlSocketPath(dataDir);
   if (!existsSync(path)) return undefined;
   return new Promise((ok) => {
     const socket = createConnection(path);
     let data = '';
-    socket.on('connect', () => socket.write(`${JSON.stringify({ args, password })}\n`));
+    socket.on('connect', () => socket.write(`${JSON.stringify({ args, opts })}\n`));
     socket.on('data', (c) => (data += c.toString()));
     socket.on('end', () => ok(JSON.parse(data) as CommandResult));
     socket.on('error', () => ok(undefined));

@@ -27,13 +27,13 @@ try {
 }
 
 const args = process.argv.slice(2);
-const password = await readPassword(args);
+const opts = { password: await readPassword(args), callerInProduction: config.nodeEnv === 'production' };
 let result: CommandResult | undefined;
-if (config.mode === 'embedded') result = await sendToRunningServer(config.dataDir, args, password);
+if (config.mode === 'embedded') result = await sendToRunningServer(config.dataDir, args, opts);
 if (!result) {
   const deps = await openDeps(config, { migrate: config.mode === 'embedded' && args[0] !== 'migrate' });
   try {
-    result = await runCommand(deps, args, password);
+    result = await runCommand(deps, args, opts);
   } finally {
     await closeDeps(deps);
   }

@@ -36,6 +36,8 @@ export async function createGatewayServer(config: Config, supergraphSdl: string,
     includeStacktraceInErrorResponses: !production,
     formatError: formatError(production),
     validationRules: [depthLimit(12)],
+    // The process owns SIGTERM: it drains HTTP first, then stops Apollo (see gateway/src/main.ts).
+    stopOnTerminationSignals: false,
   });
   await server.start();
   return server;

@@ -41,6 +41,8 @@ export async function createSubgraphApp(def: SubgraphDefinition, deps: Deps): Pr
     formatError: formatError(production),
     // Traces are only useful with Apollo's hosted studio, which this platform does not use.
     plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // The process owns SIGTERM: it drains HTTP first, then stops Apollo (see gateway/src/main.ts).
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 
