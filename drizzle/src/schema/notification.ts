@@ -5,7 +5,7 @@ import { createdAt, merchantId, tstz, updatedAt } from './columns';
 import { customerFk } from './customer';
 import { merchants } from './merchant';
 
-export const TEMPLATE_TYPES = ['referral', 'tier_change', 'points_earned', 'reward_issued', 'expiry_reminder', 'popup', 'plan_change'] as const;
+export const TEMPLATE_TYPES = ['referral', 'tier_change', 'points_earned', 'reward_issued', 'expiry_reminder', 'popup', 'plan_change', 'referral_completed', 'badge_awarded', 'campaign_started'] as const;
 export type TemplateType = (typeof TEMPLATE_TYPES)[number];
 export const TEMPLATE_CHANNELS = ['email', 'sms'] as const;
 export type TemplateChannel = (typeof TEMPLATE_CHANNELS)[number];
@@ -81,13 +81,18 @@ export const notificationOutbox = pgTable('notification_outbox', {
   lockedUntil: tstz('locked_until'),
   lastError: text('last_error'),
   providerMessageId: text('provider_message_id'),
+  /** Which sender delivered (or last tried): `klaviyo`, `twilio` or `dev`. */
+  provider: text('provider'),
   createdAt: createdAt(),
   sentAt: tstz('sent_at'),
+  deadAt: tstz('dead_at'),
 }, (t) => [
   primaryKey({ columns: [t.merchantId, t.id] }),
   customerFk('notification_outbox_customer_fk', t.merchantId, t.customerId),
   uniqueIndex('notification_outbox_dedupe_key').on(t.merchantId, t.dedupeKey),
   index('idx_notification_outbox_pending').on(t.status, t.nextAttemptAt),
+  /** The merchant's dead-letter list. */
+  index('idx_notification_outbox_merchant_status').on(t.merchantId, t.status, t.createdAt),
   check('notification_outbox_channel_valid', sql`${t.channel} in (${inList(OUTBOX_CHANNELS)})`),
   check('notification_outbox_status_valid', sql`${t.status} in (${inList(OUTBOX_STATUSES)})`),
   check('notification_outbox_attempts_nonneg', sql`${t.attempts} >= 0`),

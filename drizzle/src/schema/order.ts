@@ -43,6 +43,14 @@ export const orders = pgTable('orders', {
 
 export type PendingStatus = 'pending' | 'released' | 'cancelled';
 
+export interface PendingEntry {
+  type: 'purchase' | 'tier_bonus' | 'campaign';
+  points: number;
+  reason: string;
+  idempotencyKey: string;
+  campaignId?: string;
+}
+
 /**
  * Purchase points inside the merchant's approval period: visible to the shopper (customers.points_pending)
  * but not in the spendable ledger until released; cancelled if the order is cancelled or refunded first.
@@ -53,6 +61,8 @@ export const pendingPoints = pgTable('pending_points', {
   customerId: text('customer_id').notNull(),
   orderId: text('order_id').notNull(),
   points: integer('points').notNull(),
+  /** The ledger entries to post on release (purchase, tier and campaign parts); their points sum to `points`. */
+  entries: jsonb('entries').$type<PendingEntry[]>().notNull(),
   status: text('status').$type<PendingStatus>().notNull().default('pending'),
   releaseAt: tstz('release_at').notNull(),
   releasedTxnId: text('released_txn_id'),

@@ -57,6 +57,11 @@ export const referrals = pgTable('referrals', {
   rejectedReason: text('rejected_reason'),
   landingIp: text('landing_ip'),
   orderId: text('order_id'),
+  /** The friend's single-use welcome discount, issued at landing. */
+  friendDiscountCode: text('friend_discount_code'),
+  friendShopifyDiscountId: text('friend_shopify_discount_id'),
+  /** What completed it: `order`, `signup` or `merchant` (a merchant approving a held referral). */
+  completedVia: text('completed_via'),
   /** Set when a merchant approves a referral the fraud check held, e.g. `merchant:staff-42`. */
   approvedBy: text('approved_by'),
   completedAt: tstz('completed_at'),
@@ -72,6 +77,28 @@ export const referrals = pgTable('referrals', {
   index('idx_referrals_landing_ip').on(t.merchantId, t.landingIp, t.createdAt),
   index('idx_referrals_friend_email').on(t.merchantId, t.friendEmailNormalized),
   uniqueIndex('referrals_friend_completed_key').on(t.merchantId, t.friendCustomerId).where(sql`status = 'completed'`),
+  uniqueIndex('referrals_friend_discount_code_key').on(t.merchantId, t.friendDiscountCode),
   check('referrals_status_valid', sql`${t.status} in (${inList(REFERRAL_STATUSES)})`),
   check('referrals_completed_at', sql`${t.status} <> 'completed' or ${t.completedAt} is not null`),
+]);
+
+export const FINGERPRINT_KINDS = ['email', 'phone', 'address'] as const;
+export type FingerprintKind = (typeof FINGERPRINT_KINDS)[number];
+
+/**
+ * Who has used which normalised email, phone or shipping address, hashed with the merchant id (never the
+ * values themselves): the self-referral check asks whether a friend's details belong to their advocate.
+ * Written as orders and sign-ups arrive.
+ */
+export const customerFingerprints = pgTable('customer_fingerprints', {
+  merchantId: merchantId().references(() => merchants.id),
+  kind: text('kind').$type<FingerprintKind>().notNull(),
+  valueHash: text('value_hash').notNull(),
+  customerId: text('customer_id').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.merchantId, t.kind, t.valueHash, t.customerId] }),
+  customerFk('customer_fingerprints_customer_fk', t.merchantId, t.customerId),
+  index('idx_customer_fingerprints_customer').on(t.merchantId, t.customerId),
+  check('customer_fingerprints_kind_valid', sql`${t.kind} in (${inList(FINGERPRINT_KINDS)})`),
 ]);

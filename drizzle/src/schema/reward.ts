@@ -84,10 +84,15 @@ export const rewardRedemptions = pgTable('reward_redemptions', {
   /** The DiscountCodeNode GID returned by Shopify. */
   shopifyDiscountId: text('shopify_discount_id'),
   status: text('status').$type<RedemptionStatus>().notNull().default('reserved'),
+  /** points_slider: how many steps the customer chose; null for other kinds. */
+  steps: integer('steps'),
+  /** Who holds the discount: `shopify` (Admin API) or `dev` (embedded mode, recorded in dev_discount_codes). */
+  provider: text('provider'),
   idempotencyKey: text('idempotency_key').notNull(),
   /** The points_transactions entry that took the points (not an FK: both rows are written in one transaction, either order). */
   reserveTxnId: text('reserve_txn_id'),
   expiresAt: tstz('expires_at'),
+  issuedAt: tstz('issued_at'),
   usedOrderId: text('used_order_id'),
   usedAt: tstz('used_at'),
   voidedReason: text('voided_reason'),
@@ -105,4 +110,40 @@ export const rewardRedemptions = pgTable('reward_redemptions', {
   index('idx_reward_redemptions_expiry').on(t.status, t.expiresAt),
   check('reward_redemptions_status_valid', sql`${t.status} in (${inList(REDEMPTION_STATUSES)})`),
   check('reward_redemptions_amounts_nonneg', sql`${t.pointsSpent} >= 0 and ${t.valueMinor} >= 0`),
+  check('reward_redemptions_steps_positive', sql`coalesce(${t.steps}, 1) > 0`),
+  /** The reconciler looks for reservations a crash left behind, oldest first. */
+  index('idx_reward_redemptions_reserved').on(t.status, t.createdAt),
+]);
+
+export const USED_REWARD_REFUND_POLICIES = ['keep', 'restore_points'] as const;
+export type UsedRewardRefundPolicy = (typeof USED_REWARD_REFUND_POLICIES)[number];
+
+/**
+ * Merchant-wide redemption rules. `used_reward_on_full_refund` decides what a full refund of an
+ * order does to a reward code that order used: `keep` (the points stay spent) or
+ * `restore_points` (the redemption is voided and its points come back).
+ */
+export const rewardSettings = pgTable('reward_settings', {
+  merchantId: text('merchant_id').primaryKey().references(() => merchants.id),
+  usedRewardOnFullRefund: text('used_reward_on_full_refund').$type<UsedRewardRefundPolicy>().notNull().default('keep'),
+  updatedAt: updatedAt(),
+}, (t) => [
+  check('reward_settings_refund_policy_valid', sql`${t.usedRewardOnFullRefund} in (${inList(USED_REWARD_REFUND_POLICIES)})`),
+]);
+
+/**
+ * Discounts the embedded-mode provider would have created in Shopify (no Admin API token):
+ * what was asked for, so the demo can show it and the reconciler can look a code up after a crash.
+ */
+export const devDiscountCodes = pgTable('dev_discount_codes', {
+  merchantId: merchantId().references(() => merchants.id),
+  /** A DiscountCodeNode-shaped GID, e.g. `gid://shopify/DiscountCodeNode/dev-…`. */
+  id: text('id').notNull(),
+  code: text('code').notNull(),
+  mutation: text('mutation').notNull(),
+  input: jsonb('input').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.merchantId, t.id] }),
+  uniqueIndex('dev_discount_codes_code_key').on(t.merchantId, t.code),
 ]);

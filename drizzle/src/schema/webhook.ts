@@ -19,6 +19,8 @@ export const webhookInbox = pgTable('webhook_inbox', {
   status: text('status').$type<WebhookStatus>().notNull().default('received'),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
+  /** What processing did, in words: "credited 120 points", "no customer 42 in this shop; nothing to erase". */
+  outcome: text('outcome'),
   nextAttemptAt: tstz('next_attempt_at').notNull().defaultNow(),
   lockedUntil: tstz('locked_until'),
   receivedAt: createdAt(),
