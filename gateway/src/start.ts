@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { buildLoyaltySubscriptionSchema } from '@herethere/loyalty';
-import { createSubgraphApp, drain, listen, portOf, type Deps, type SubgraphName } from '@herethere/runtime';
+import { createSubgraphApp, drain, inboxProcessor, listen, portOf, type Deps, type InboxOptions, type SubgraphName, type WebhookHandler } from '@herethere/runtime';
 import { createGatewayApp } from './app';
 import { createMerchantDirectory } from './auth/merchants';
 import { createAuthenticator } from './auth/resolve';
@@ -23,7 +23,7 @@ export interface Running {
  * Starts the given services in this process. Subgraphs listen on 127.0.0.1 (port 0 = any free
  * port when they share the process with the gateway); the gateway is told their addresses.
  */
-export async function startServices(deps: Deps, services: ServiceName[], opts: { gatewayPort?: number; subgraphPort?: number; workers?: boolean } = {}): Promise<Running> {
+export async function startServices(deps: Deps, services: ServiceName[], opts: { gatewayPort?: number; subgraphPort?: number; workers?: boolean; inbox?: InboxOptions } = {}): Promise<Running> {
   const stops: (() => Promise<void>)[] = [];
   const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
   const servers: Server[] = [];
@@ -41,6 +41,13 @@ export async function startServices(deps: Deps, services: ServiceName[], opts: {
     });
   }
 
+  // The webhook inbox is processed wherever loyalty runs, with every domain's topic handlers.
+  if (services.includes('loyalty') && opts.workers !== false) {
+    const handlers: Record<string, WebhookHandler> = Object.assign({}, ...Object.values(SUBGRAPHS).map((s) => s.webhookHandlers ?? {}));
+    const processor = inboxProcessor(deps, handlers, opts.inbox);
+    stops.push(() => processor.stop());
+  }
+
   let gatewayUrl: string | undefined;
   if (services.includes('gateway')) {
     const urls = { ...deps.config.subgraphUrls, ...subgraphUrls };
@@ -54,6 +61,7 @@ export async function startServices(deps: Deps, services: ServiceName[], opts: {
     gatewayUrl = `http://127.0.0.1:${portOf(server)}`;
     // The gateway stops first so no new work reaches the subgraphs while they drain.
     stops.unshift(async () => {
+      await directory.close();
       await ws.close();
       await drain(server);
       await apollo.stop();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdminUser } from '@herethere/admin';
 import { signInternalCredential, INTERNAL_HEADER } from '@herethere/runtime';
 import { signWidgetToken } from '@herethere/gateway/auth/widget-token';
+import { orderPayload } from '../support/shopify';
 import { count, customerToken, gql, install, merchantToken, signAppProxyQuery, startStack, webhookHeaders, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -179,7 +180,7 @@ describe('subgraphs are private', () => {
 });
 
 describe('Shopify webhooks', () => {
-  const body = JSON.stringify({ id: 1, total_price: '10.00' });
+  const body = JSON.stringify(orderPayload({ id: 1, customerId: 11, lines: [{ price: '10.00' }] }));
 
   it('refuses a bad HMAC with 401 and writes nothing to the inbox', async () => {
     const headers = webhookHeaders('wrong-secret', SHOP, 'orders/paid', body);

@@ -1,8 +1,9 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { Request, Response } from 'express';
 import { webhookInbox } from '@herethere/db';
-import type { Deps } from '@herethere/runtime';
+import { inboxWakeTopic, type Deps } from '@herethere/runtime';
 import type { MerchantDirectory } from '../auth/merchants';
+import { admit } from './validate';
 
 /**
  * POST /webhooks/shopify — the REST adapter. The HMAC is checked on the raw bytes exactly as
@@ -29,11 +30,16 @@ export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: M
     }
     const merchant = await directory.byDomain(check.domain);
     if (!merchant) return res.status(404).json({ error: 'shop_not_installed', message: `${check.domain} has not installed the app` });
+    const topic = String(req.header('x-shopify-topic'));
+    const admission = admit(topic, payload, merchant.currency);
+    if (!admission.ok) return res.status(admission.status).json({ status: admission.status === 200 ? 'ignored' : 'rejected', error: admission.error, message: admission.message });
     const inserted = await deps.db.db
       .insert(webhookInbox)
-      .values({ merchantId: merchant.id, webhookId: check.webhookId, topic: String(req.header('x-shopify-topic')), shopDomain: check.domain, apiVersion: check.apiVersion, payload })
+      .values({ merchantId: merchant.id, webhookId: check.webhookId, topic, shopDomain: check.domain, apiVersion: check.apiVersion, payload })
       .onConflictDoNothing()
       .returning({ webhookId: webhookInbox.webhookId });
+    // Wake the inbox processor now rather than at its next poll; losing this nudge only costs latency.
+    if (inserted.length) void deps.pubsub.publish(inboxWakeTopic, { shop: check.domain }).catch(() => {});
     return res.status(200).json({ status: inserted.length ? 'accepted' : 'duplicate' });
   };
 }

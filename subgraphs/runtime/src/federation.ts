@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import gql from 'graphql-tag';
 import { buildSchema, createResolversMap, type BuildSchemaOptions, type NonEmptyArray } from 'type-graphql';
 import { authChecker, type Context, type Deps } from './context';
+import type { WebhookHandler } from './inbox';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ReferenceResolvers = Record<string, { __resolveReference: (ref: any, ctx: Context) => unknown }>;
@@ -16,8 +17,10 @@ export interface SubgraphDefinition {
   orphanedTypes?: Function[];
   /** Entity reference resolvers, merged in after type-graphql builds the schema. */
   referenceResolvers?: ReferenceResolvers;
-  /** Background workers (inbox processing, outbox sending, daily jobs) run by the service's process. */
+  /** Background workers (outbox sending, daily jobs) run by the service's process. */
   workers?: WorkerFactory[];
+  /** Shopify webhook topics this subgraph's domain handles, run by the inbox processor. */
+  webhookHandlers?: Record<string, WebhookHandler>;
 }
 
 export interface Worker {

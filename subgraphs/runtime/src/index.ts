@@ -14,3 +14,7 @@ export * from './server';
 export * from './http';
 export * from './secrets';
 export * from './worker';
+export * from './seal';
+export * from './shopify/index';
+export * from './notify/index';
+export * from './inbox';

@@ -15,7 +15,10 @@ export interface LivePubSub {
 /** Channels are per merchant and per customer, so a subscriber can only ever hear its own. */
 export const topics = {
   customerBalance: (merchantId: string, customerId: string) => `balance.${merchantId}.${customerId}`,
+  customerTier: (merchantId: string, customerId: string) => `tier.${merchantId}.${customerId}`,
   merchantActivity: (merchantId: string) => `activity.${merchantId}`,
+  /** A shop was uninstalled, redacted or changed: caches of merchant lookups drop it. */
+  merchantChanged: 'merchant.changed',
 };
 
 export function createMemoryPubSub(): LivePubSub {

@@ -53,8 +53,16 @@ export interface EarnModifier {
 /** Called inside the posting transaction after each entry (tier recompute, badges, outbox). */
 export type LedgerListener = (tx: Tx, deps: Deps, entry: LedgerEntry) => Promise<void>;
 
+/**
+ * Called by `afterPosted`, once the posting transaction has committed: live pushes and follow-up
+ * work that must not run for a rolled-back entry (e.g. a tier change's push and entry reward).
+ * Errors are logged, never thrown. `deps` is the poster's; `db` and `config` are there in practice.
+ */
+export type AfterCommitListener = (deps: Pick<Deps, 'cache' | 'pubsub' | 'log'> & Partial<Deps>, entry: LedgerEntry) => Promise<void>;
+
 const modifiers: EarnModifier[] = [];
 const listeners: LedgerListener[] = [];
+const afterCommit: AfterCommitListener[] = [];
 
 export function registerEarnModifier(m: EarnModifier): void {
   if (!modifiers.some((x) => x.name === m.name)) modifiers.push(m);
@@ -64,3 +72,34 @@ export function registerLedgerListener(l: LedgerListener): void {
 }
 export const earnModifiers = (): readonly EarnModifier[] => modifiers;
 export const ledgerListeners = (): readonly LedgerListener[] => listeners;
+
+/** An order-level event, after loyalty has recorded the order (inside the same transaction). */
+export interface OrderEvent {
+  kind: 'paid' | 'refunded' | 'cancelled';
+  merchantId: string;
+  customerId: string | null;
+  orderId: string;
+  totalMinor: number;
+  earningBaseMinor: number;
+  refundedMinor: number;
+  currency: string;
+  discountCodes: string[];
+  referralCode: string | null;
+  emailNormalized: string | null;
+  shopifyCustomerId: string | null;
+  shippingAddress: Record<string, unknown> | null;
+  browserIp: string | null;
+  processedAt: Date;
+}
+
+/** Redemptions (codes used), referrals (completion on first order) and tiers (recompute) listen here. */
+export type OrderListener = (tx: Tx, deps: Deps, event: OrderEvent) => Promise<void>;
+const orderListeners: OrderListener[] = [];
+export function registerOrderListener(l: OrderListener): void {
+  if (!orderListeners.includes(l)) orderListeners.push(l);
+}
+export const orderEventListeners = (): readonly OrderListener[] => orderListeners;
+export function registerAfterCommitListener(l: AfterCommitListener): void {
+  if (!afterCommit.includes(l)) afterCommit.push(l);
+}
+export const afterCommitListeners = (): readonly AfterCommitListener[] => afterCommit;

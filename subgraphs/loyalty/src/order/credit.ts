@@ -1,0 +1,83 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { customers, newId, orders, pendingPoints, type PendingEntry, type Tx } from '@herethere/db';
+import type { Deps } from '@herethere/runtime';
+import { earnModifiers, type BonusEntry, type EarnAdjustment, type OrderFacts } from '../earning/hooks';
+import { applicableMultipliers, pointsFor, type MultiplierInput } from '../earning/rules';
+import { postEntry, type LedgerEntry } from '../ledger/post';
+import type { ProgramRow } from './settings';
+
+export type OrderRow = typeof orders.$inferSelect;
+
+/** The ledger entries an order earns: the purchase at the base rate, then one per multiplier and bonus. */
+export async function earningEntries(tx: Tx, deps: Deps, program: ProgramRow, customerId: string, facts: OrderFacts): Promise<PendingEntry[]> {
+  const rules = program.earning;
+  const basePoints = pointsFor(facts.baseMinor, facts.currency, rules);
+  const adjustments: EarnAdjustment[] = [];
+  for (const m of earnModifiers()) adjustments.push(await m.apply({ tx, deps, merchantId: program.merchantId, customerId, order: facts, basePoints, at: facts.processedAt }));
+  const multipliers: MultiplierInput[] = adjustments.flatMap((a) => a.multipliers ?? []);
+  const bonuses: BonusEntry[] = adjustments.flatMap((a) => a.bonuses ?? []);
+
+  const key = (part: string) => `order:${facts.orderId}:${part}`;
+  const entries: PendingEntry[] = [];
+  if (basePoints > 0) entries.push({ type: 'purchase', points: basePoints, reason: `Order ${facts.orderId}`, idempotencyKey: key('purchase') });
+  // Each multiplier's share is the difference it makes to the running total, so the parts always
+  // add up to the single rounding of base × all multipliers.
+  let running = basePoints;
+  const applied: number[] = [];
+  for (const m of applicableMultipliers(multipliers, program.tierStackingPolicy)) {
+    applied.push(m.bp);
+    const total = pointsFor(facts.baseMinor, facts.currency, rules, applied);
+    const extra = total - running;
+    running = total;
+    if (extra === 0) continue;
+    entries.push(m.kind === 'tier'
+      ? { type: 'tier_bonus', points: extra, reason: `${m.label} (${(m.bp / 10_000).toFixed(2)}×) on order ${facts.orderId}`, idempotencyKey: key('tier') }
+      : { type: 'campaign', points: extra, reason: `${m.label} (${(m.bp / 10_000).toFixed(2)}×) on order ${facts.orderId}`, idempotencyKey: key(`campaign:${m.campaignId ?? m.label}`), campaignId: m.campaignId });
+  }
+  for (const b of bonuses) {
+    if (b.points > 0) entries.push({ type: b.type, points: b.points, reason: b.reason, idempotencyKey: key(`bonus:${b.key}`), campaignId: b.campaignId });
+  }
+  return entries;
+}
+
+export interface CreditResult {
+  points: number;
+  pending: boolean;
+  posted: LedgerEntry[];
+}
+
+/**
+ * Credits an order's points to a customer: posted at once, or held as pending points during the
+ * merchant's approval period. Records the total on the order so refunds claw back at this rate.
+ */
+export async function creditOrder(tx: Tx, deps: Deps, program: ProgramRow, order: OrderRow, customerId: string, facts: OrderFacts): Promise<CreditResult> {
+  const entries = await earningEntries(tx, deps, program, customerId, facts);
+  const points = entries.reduce((sum, e) => sum + e.points, 0);
+  const posted: LedgerEntry[] = [];
+  const approvalDays = program.earning.approvalDays ?? 0;
+  if (points > 0 && approvalDays > 0) {
+    await tx.insert(pendingPoints).values({
+      merchantId: order.merchantId, id: newId('pending'), customerId, orderId: order.id, points, entries,
+      releaseAt: new Date(facts.processedAt.getTime() + approvalDays * 86_400_000),
+    });
+    await tx.update(customers).set({ pointsPending: sql`${customers.pointsPending} + ${points}` }).where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)));
+  } else {
+    for (const e of entries) {
+      const r = await postEntry(deps, tx, {
+        merchantId: order.merchantId, customerId, type: e.type, points: e.points, reason: e.reason, source: 'order',
+        idempotencyKey: e.idempotencyKey, actor: 'webhook:orders/paid', orderId: order.id, campaignId: e.campaignId ?? null,
+      });
+      if (r.status === 'posted') posted.push(r.entry);
+    }
+  }
+  await tx.update(orders).set({ customerId, pointsEarned: points, updatedAt: new Date() }).where(and(eq(orders.merchantId, order.merchantId), eq(orders.id, order.id)));
+  await tx
+    .update(customers)
+    .set({ lifetimeSpendMinor: sql`${customers.lifetimeSpendMinor} + ${order.totalMinor}`, ordersCount: sql`${customers.ordersCount} + 1`, lastActivityAt: new Date() })
+    .where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)));
+  return { points, pending: points > 0 && approvalDays > 0, posted };
+}
+
+export const factsOf = (order: OrderRow, baseMinor: number, productIds: string[] = [], collectionIds: string[] = []): OrderFacts => ({
+  orderId: order.id, baseMinor, currency: order.currency, productIds, collectionIds, processedAt: order.processedAt,
+});

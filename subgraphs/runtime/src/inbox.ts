@@ -1,0 +1,164 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '@herethere/db';
+import type { Deps } from './context';
+import type { Worker } from './federation';
+
+/** One Shopify webhook delivery as stored in the inbox. */
+export interface InboxDelivery {
+  merchantId: string;
+  webhookId: string;
+  topic: string;
+  shopDomain: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  receivedAt: Date;
+}
+
+/**
+ * What a topic handler did. `after` runs once the transaction has committed (live pushes, cache
+ * updates); `defer` puts the delivery back for later (e.g. a refund that arrived before its order).
+ */
+export type HandlerOutcome = { outcome: string; after?: () => Promise<void> } | { defer: string };
+
+export type WebhookHandler = (tx: Tx, deps: Deps, delivery: InboxDelivery) => Promise<HandlerOutcome>;
+
+export interface InboxOptions {
+  batchSize?: number;
+  /** Parallel claim-and-process loops in this process. */
+  concurrency?: number;
+  /** How long a claim is exclusive; a crashed processor's claims are retaken after it. */
+  leaseSeconds?: number;
+  maxAttempts?: number;
+  idleMs?: number;
+  /** Test hook: called inside the transaction before commit (the fault test exits the process here). */
+  beforeCommit?: (delivery: InboxDelivery) => void;
+}
+
+export const inboxWakeTopic = 'inbox.wake';
+
+interface ClaimedRow {
+  merchant_id: string;
+  webhook_id: string;
+  topic: string;
+  shop_domain: string;
+  payload: Record<string, unknown> | string;
+  attempts: number;
+  received_at: Date | string;
+}
+
+/**
+ * Claims up to `batchSize` deliveries that are due (new, retrying, or whose lease expired after
+ * a crash) with SKIP LOCKED, so any number of processors share the inbox without overlap.
+ */
+async function claim(deps: Deps, batchSize: number, leaseSeconds: number): Promise<InboxDelivery[]> {
+  const rows = await deps.db.rows<ClaimedRow>(sql`
+    update webhook_inbox w
+       set status = 'processing', locked_until = now() + (${leaseSeconds}::int * interval '1 second'), attempts = w.attempts + 1
+      from (select merchant_id, webhook_id from webhook_inbox
+             where (status in ('received', 'failed') and next_attempt_at <= now())
+                or (status = 'processing' and locked_until < now())
+             order by created_at
+             limit ${batchSize}
+             for update skip locked) due
+     where w.merchant_id = due.merchant_id and w.webhook_id = due.webhook_id
+    returning w.merchant_id, w.webhook_id, w.topic, w.shop_domain, w.payload, w.attempts, w.created_at as received_at`);
+  return rows
+    .map((r) => ({
+      merchantId: r.merchant_id,
+      webhookId: r.webhook_id,
+      topic: r.topic,
+      shopDomain: r.shop_domain,
+      payload: typeof r.payload === 'string' ? (JSON.parse(r.payload) as Record<string, unknown>) : r.payload,
+      attempts: r.attempts,
+      receivedAt: new Date(r.received_at),
+    }))
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+}
+
+const backoffSeconds = (attempts: number) => Math.min(3600, 2 ** Math.min(attempts, 12)) + Math.random();
+
+/**
+ * Runs one delivery's handler in a transaction that also marks the delivery processed, so the
+ * effect and the bookkeeping commit together: a crash before commit leaves the delivery to be
+ * retaken, and the ledger's idempotency keys make the retry a no-op for anything already posted.
+ */
+async function processOne(deps: Deps, handlers: Record<string, WebhookHandler>, d: InboxDelivery, opts: Required<Pick<InboxOptions, 'maxAttempts'>> & InboxOptions): Promise<void> {
+  const handler = handlers[d.topic];
+  try {
+    const result = await deps.db.db.transaction(async (tx) => {
+      const outcome: HandlerOutcome = handler ? await handler(tx, deps, d) : { outcome: `unknown topic ${d.topic}: acknowledged and logged` };
+      if ('defer' in outcome) {
+        const dead = d.attempts >= opts.maxAttempts;
+        await tx.execute(sql`update webhook_inbox set status = ${dead ? 'dead' : 'failed'}, outcome = ${outcome.defer}, locked_until = null,
+          next_attempt_at = now() + (${backoffSeconds(d.attempts)}::float8 * interval '1 second') where merchant_id = ${d.merchantId} and webhook_id = ${d.webhookId}`);
+        return outcome;
+      }
+      await tx.execute(sql`update webhook_inbox set status = 'processed', outcome = ${outcome.outcome}, last_error = null, locked_until = null, processed_at = now()
+        where merchant_id = ${d.merchantId} and webhook_id = ${d.webhookId}`);
+      opts.beforeCommit?.(d);
+      return outcome;
+    });
+    if (!handler) deps.log.warn('webhook topic not handled', { topic: d.topic, shop: d.shopDomain, webhookId: d.webhookId });
+    if ('after' in result && result.after) await result.after();
+  } catch (err) {
+    const message = (err as Error).message.slice(0, 500);
+    const dead = d.attempts >= opts.maxAttempts;
+    deps.log.error('webhook processing failed', { topic: d.topic, webhookId: d.webhookId, attempts: d.attempts, dead, error: message });
+    await deps.db.rows(sql`update webhook_inbox set status = ${dead ? 'dead' : 'failed'}, last_error = ${message}, locked_until = null,
+      next_attempt_at = now() + (${backoffSeconds(d.attempts)}::float8 * interval '1 second') where merchant_id = ${d.merchantId} and webhook_id = ${d.webhookId}`);
+  }
+}
+
+/** Claims and processes one batch; returns how many deliveries it handled. */
+export async function processInboxBatch(deps: Deps, handlers: Record<string, WebhookHandler>, opts: InboxOptions = {}): Promise<number> {
+  const batch = await claim(deps, opts.batchSize ?? 20, opts.leaseSeconds ?? 60);
+  for (const d of batch) await processOne(deps, handlers, d, { maxAttempts: 25, ...opts });
+  return batch.length;
+}
+
+/**
+ * The inbox processor: `concurrency` loops claim and process batches; when the inbox is empty
+ * they sleep until a wake-up on pub/sub (sent by the webhook route) or `idleMs` passes.
+ */
+export function inboxProcessor(deps: Deps, handlers: Record<string, WebhookHandler>, opts: InboxOptions = {}): Worker {
+  let stopped = false;
+  const sleepers = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of sleepers) wake();
+    sleepers.clear();
+  };
+  const wakeups = deps.pubsub.subscribe(inboxWakeTopic);
+  void (async () => {
+    for await (const _ of wakeups) {
+      void _;
+      if (stopped) break;
+      wakeAll();
+    }
+  })().catch(() => {});
+  const loop = async () => {
+    while (!stopped) {
+      let handled = 0;
+      try {
+        handled = await processInboxBatch(deps, handlers, opts);
+      } catch (err) {
+        deps.log.error('inbox claim failed', { error: String((err as { cause?: unknown }).cause ?? (err as Error).message) });
+      }
+      if (handled === 0 && !stopped) {
+        await new Promise<void>((resolve) => {
+          sleepers.add(resolve);
+          setTimeout(resolve, opts.idleMs ?? 1000);
+        });
+      }
+    }
+  };
+  const loops = Array.from({ length: opts.concurrency ?? 4 }, loop);
+  return {
+    name: 'webhook-inbox',
+    async stop() {
+      stopped = true;
+      wakeAll();
+      await wakeups.return?.();
+      await Promise.all(loops);
+    },
+  };
+}
