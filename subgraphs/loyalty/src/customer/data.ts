@@ -1,6 +1,7 @@
 import { and, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { customers } from '@herethere/db';
 import type { Context } from '@herethere/runtime';
+import { cacheCustomer, customerCacheKey, decodeCached } from './cache';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type CustomerKey = `${string}/${string}`;
@@ -11,15 +12,21 @@ export type CustomerKey = `${string}/${string}`;
  */
 export const customerByKey = (ctx: Context) =>
   ctx.loader<CustomerKey, CustomerRow | null>('customer.byKey', async (keys) => {
+    const found = new Map<string, CustomerRow>();
+    const cached = await ctx.cache.mget(keys.map((k) => customerCacheKey(...(k.split('/') as [string, string]))));
     const byMerchant = new Map<string, string[]>();
-    for (const key of keys) {
+    keys.forEach((key, i) => {
+      const hit = decodeCached(cached[i]);
+      if (hit?.row) return void found.set(key, hit.row);
       const [merchantId, id] = key.split('/');
       byMerchant.set(merchantId, [...(byMerchant.get(merchantId) ?? []), id]);
-    }
-    const found = new Map<string, CustomerRow>();
+    });
     for (const [merchantId, ids] of byMerchant) {
       const rows = await ctx.db.db.select().from(customers).where(and(eq(customers.merchantId, merchantId), inArray(customers.id, ids)));
-      for (const r of rows) found.set(`${r.merchantId}/${r.id}`, r);
+      for (const r of rows) {
+        found.set(`${r.merchantId}/${r.id}`, r);
+        await cacheCustomer(ctx.cache, r);
+      }
     }
     return keys.map((k) => found.get(k) ?? null);
   });

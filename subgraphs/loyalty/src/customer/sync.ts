@@ -6,6 +6,7 @@ import { creditOrder, factsOf } from '../order/credit';
 import { emitOrderEvent } from '../order/events';
 import { programOf } from '../order/settings';
 import { normalizeEmail } from './email';
+import { invalidateCustomer } from './cache';
 import { ensureCustomer } from './ensure';
 
 interface RawCustomer {
@@ -74,6 +75,7 @@ export async function handleCustomerCreated(tx: Tx, deps: Deps, d: InboxDelivery
   return {
     outcome: `customer ${shopifyId} joined${notes.length ? `: ${notes.join(', ')}` : ''}`,
     after: async () => {
+      await invalidateCustomer(deps, d.merchantId, customerId);
       for (const e of posted) await afterPosted(deps, e);
     },
   };
@@ -91,7 +93,4 @@ export async function handleCustomerUpdated(tx: Tx, deps: Deps, d: InboxDelivery
   return { outcome: `customer ${shopifyId} profile updated`, after: () => invalidateCustomer(deps, d.merchantId, row.id) };
 }
 
-/** Profile changes are not versioned by the ledger; drop the cached copy after commit. */
-export async function invalidateCustomer(deps: Pick<Deps, 'cache'>, merchantId: string, customerId: string): Promise<void> {
-  await deps.cache.del(`cust:${merchantId}:${customerId}`);
-}
+export { invalidateCustomer } from './cache';

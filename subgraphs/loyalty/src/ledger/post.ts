@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { customers, newId, pointsTransactions, type LedgerEntryType, type Tx } from '@herethere/db';
 import { topics, type Deps } from '@herethere/runtime';
-import { ledgerListeners } from '../earning/hooks';
+import { afterCommitListeners, ledgerListeners } from '../earning/hooks';
+import { markLedgerMoved } from '../customer/cache';
 import { entryHash } from './chain';
 
 export type LedgerEntry = typeof pointsTransactions.$inferSelect;
@@ -123,11 +124,9 @@ export interface BalanceEventPayload {
   at: string;
 }
 
-export const balanceCacheKey = (merchantId: string, customerId: string) => `bal:${merchantId}:${customerId}`;
-
-/** After commit: drop the cached balance, then push the change to live subscribers. */
+/** After commit: tombstone the cached customer at the new sequence, then push the change live. */
 export async function afterPosted(deps: Pick<Deps, 'cache' | 'pubsub' | 'log'>, entry: LedgerEntry): Promise<void> {
-  await deps.cache.del(balanceCacheKey(entry.merchantId, entry.customerId));
+  await markLedgerMoved(deps.cache, entry.merchantId, entry.customerId, entry.seq);
   const payload: BalanceEventPayload = {
     customerId: entry.customerId,
     balance: entry.balanceAfter,
@@ -142,6 +141,13 @@ export async function afterPosted(deps: Pick<Deps, 'cache' | 'pubsub' | 'log'>, 
   } catch (err) {
     // Live pushes are best effort; the ledger already holds the truth.
     deps.log.warn('balance push failed', { error: String(err), customerId: entry.customerId });
+  }
+  for (const listener of afterCommitListeners()) {
+    try {
+      await listener(deps, entry);
+    } catch (err) {
+      deps.log.warn('after-commit listener failed', { error: String(err), transactionId: entry.id });
+    }
   }
 }
 

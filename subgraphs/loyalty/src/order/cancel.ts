@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
+import { invalidateCustomer } from '../customer/cache';
 import { afterPosted } from '../ledger/post';
 import { emitOrderEvent } from './events';
 import { parseOrder, type RawOrder } from './payload';
@@ -35,6 +36,8 @@ export async function handleOrderCancelled(tx: Tx, deps: Deps, d: InboxDelivery)
   return {
     outcome: `order ${order.id} cancelled: reversed ${remaining} points${reversed.fromPending ? ' from pending' : ''}`,
     after: async () => {
+      // Pending points and order counts move without a ledger entry: drop the cached row too.
+      if (order.customerId) await invalidateCustomer(deps, d.merchantId, order.customerId);
       if (reversed.posted) await afterPosted(deps, reversed.posted);
     },
   };

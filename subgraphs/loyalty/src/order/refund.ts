@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { idempotencyRecords, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { clawbackFor } from '../earning/rules';
+import { invalidateCustomer } from '../customer/cache';
 import { afterPosted } from '../ledger/post';
 import { emitOrderEvent } from './events';
 import { parseRefund, type RawRefund } from './payload';
@@ -42,6 +43,8 @@ export async function handleRefundCreated(tx: Tx, deps: Deps, d: InboxDelivery):
   return {
     outcome: `refund ${refund.refundId}: clawed back ${clawback} points${reversed.fromPending ? ' from pending' : ''}${negative}`,
     after: async () => {
+      // Pending points and order counts move without a ledger entry: drop the cached row too.
+      if (order.customerId) await invalidateCustomer(deps, d.merchantId, order.customerId);
       if (reversed.posted) await afterPosted(deps, reversed.posted);
     },
   };
