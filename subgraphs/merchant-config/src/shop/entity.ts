@@ -13,10 +13,3 @@ export class Merchant {
   @Field(() => String, { description: 'active, uninstalled or redacted.' }) status!: string;
   @Field(() => Date) installedAt!: Date;
 }
-
-@ObjectType({ description: 'What the program calls its points, and whether it runs.' })
-export class ProgramSettings {
-  @Field(() => Boolean) enabled!: boolean;
-  @Field(() => String) pointsCurrencySingular!: string;
-  @Field(() => String) pointsCurrencyPlural!: string;
-}

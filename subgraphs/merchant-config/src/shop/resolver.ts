@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Field, FieldResolver, InputType, ObjectType, Query, Mutation, Resolver, Root } from 'type-graphql';
 import { shopOf, userError, UserError, UserErrorCode, type Context } from '@herethere/runtime';
-import { Merchant, ProgramSettings } from './entity';
+import { Merchant } from './entity';
+import { ProgramSettings } from '../program/entity';
 import { merchantById, settingsFor, updateShop, type MerchantRow } from './data';
 
 @InputType()
