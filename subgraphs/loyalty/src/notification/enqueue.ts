@@ -1,6 +1,6 @@
 import { notificationOutbox, newId, type Tx } from '@herethere/db';
 
-export type NotificationKind = 'points_earned' | 'reward_issued' | 'referral_completed' | 'tier_change' | 'expiry_reminder' | 'badge_awarded' | 'campaign_started';
+export type NotificationKind = 'points_earned' | 'reward_issued' | 'referral_completed' | 'referral_invite' | 'tier_change' | 'expiry_reminder' | 'badge_awarded' | 'campaign_started';
 
 export interface NotificationInput {
   merchantId: string;

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './klaviyo';
+export * from './twilio';
+export * from './dev';
+export * from './templates';
