@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
 
 /**
  * Prefixed, sortable, unguessable IDs: `<prefix>_<10 chars of ms time><16 chars of randomness>`,
@@ -37,6 +38,8 @@ export const ID_PREFIXES = {
   plan: 'plan',
   exportJob: 'exp',
   pending: 'pnd',
+  tierGrant: 'tgr',
+  campaignAward: 'caw',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -64,4 +67,17 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 
 export function hasPrefix(id: string, kind: IdKind): boolean {
   return id.startsWith(`${ID_PREFIXES[kind]}_`) && /^[a-z]+_[0-9a-z]{26}$/.test(id);
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * The same id format minted inside PostgreSQL, for set-based inserts (one id per row): the time
+ * part is fixed for the statement, the 16 random characters come from 12 bytes of
+ * sha256(gen_random_uuid()) in base64, each base64 digit mapped onto the 32-letter alphabet
+ * (every letter twice, so 5 uniform bits per character, 80 bits in all).
+ */
+export function newIdSql(kind: IdKind, now: number = Date.now()): SQL {
+  const head = `${ID_PREFIXES[kind]}_${encodeTime(now)}`;
+  return sql`(${head} || translate(encode(substring(sha256(uuid_send(gen_random_uuid())) from 1 for 12), 'base64'), ${BASE64}, ${ALPHABET + ALPHABET}))`;
 }

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { inList } from './checks';
 import { createdAt, currency, merchantId, minor, tstz, updatedAt } from './columns';
+import { customerFk } from './customer';
 import { merchants } from './merchant';
 import { customerSegments } from './segment';
 
@@ -59,4 +60,25 @@ export const bonusCampaigns = pgTable('bonus_campaigns', {
   check('bonus_campaigns_multiplier_fields', sql`${t.type} <> 'multiplier' or ${t.multiplierBp} is not null`),
   check('bonus_campaigns_spend_goal_fields', sql`${t.type} <> 'spend_goal' or (${t.goalMinor} is not null and ${t.currency} is not null and ${t.bonusPoints} is not null)`),
   check('bonus_campaigns_goal_currency', sql`${t.goalMinor} is null or ${t.currency} is not null`),
+]);
+
+/**
+ * Points a campaign caused, one row per (ledger entry, campaign): its bonus entries, its share of a
+ * multiplied purchase (from the entry's metadata), and clawbacks of either (negative). Performance
+ * (points issued, orders, attributed revenue) and per-customer award limits read from here.
+ */
+export const campaignAwards = pgTable('campaign_awards', {
+  merchantId: merchantId(),
+  id: text('id').notNull(),
+  campaignId: text('campaign_id').notNull(),
+  customerId: text('customer_id').notNull(),
+  orderId: text('order_id'),
+  transactionId: text('transaction_id').notNull(),
+  points: integer('points').notNull(),
+  createdAt: createdAt(),
+}, (t) => [
+  primaryKey({ columns: [t.merchantId, t.id] }),
+  customerFk('campaign_awards_customer_fk', t.merchantId, t.customerId),
+  uniqueIndex('campaign_awards_entry_key').on(t.merchantId, t.transactionId, t.campaignId),
+  index('idx_campaign_awards_campaign').on(t.merchantId, t.campaignId, t.customerId),
 ]);
