@@ -8,7 +8,7 @@ const graphqlEntry = require.resolve('graphql', { paths: [new URL('./subgraphs/r
 export default defineConfig({
   resolve: { alias: [{ find: /^graphql$/, replacement: graphqlEntry }] },
   test: {
-    include: ['drizzle/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'gateway/src/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['drizzle/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'gateway/src/**/*.test.ts', 'tests/**/*.test.ts', 'clients/*/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'tests/browser/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

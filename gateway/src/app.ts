@@ -11,7 +11,9 @@ import { AuthError, type Authenticator } from './auth/resolve';
 import type { MerchantDirectory } from './auth/merchants';
 import type { GatewayContext } from './graphql/gateway';
 import { proxySessionHandler } from './proxy/session';
+import { registerReferralRoutes } from './proxy/referral';
 import { shopifyWebhookHandler } from './webhooks/shopify';
+import { registerDemoRoutes } from './demo/index';
 
 const CLIENTS_DIR = fileURLToPath(new URL('../../clients/', import.meta.url));
 
@@ -48,6 +50,7 @@ export function createGatewayApp(o: GatewayAppOptions): Express {
   const proxy = proxySessionHandler(o.deps, o.shopify, o.directory);
   app.get('/proxy/session', proxy);
   app.post('/proxy/session', proxy);
+  registerReferralRoutes(app, o.deps, o.shopify, o.directory);
 
   // Authenticate before GraphQL runs: a bad credential is a 401, never a downgrade to anonymous.
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
@@ -67,6 +70,8 @@ export function createGatewayApp(o: GatewayAppOptions): Express {
       context: async ({ req, res }) => ({ principal: res.locals.principal, requestId: req.header('x-request-id') ?? randomUUID() }),
     }),
   );
+
+  registerDemoRoutes(app, o); // development-only demo storefront (refused when NODE_ENV=production)
 
   // Slots for the clients' static builds: clients/<name>/dist is served at /clients/<name>/.
   if (existsSync(CLIENTS_DIR)) {

@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { customers, merchants, newId, plans, programSettings, type Db } from '@herethere/db';
 import { post } from '@herethere/loyalty';
+import { seedDemoRewards } from '@herethere/merchant-config';
 import type { Deps } from '@herethere/runtime';
 
 export const DEMO_SHOP = 'demo-shop.myshopify.com';
@@ -43,6 +44,8 @@ const DEMO_CUSTOMERS = [
 export async function seedDemo(deps: Deps): Promise<{ merchantId: string }> {
   const db = deps.db.db;
   const merchantId = await installShop(db, DEMO_SHOP, { name: 'Demo Shop', planId: 'growth' });
+  await seedDemoRewards(db, merchantId);
+  await db.update(programSettings).set({ pointsCurrencySingular: 'Star', pointsCurrencyPlural: 'Stars' }).where(and(eq(programSettings.merchantId, merchantId), eq(programSettings.pointsCurrencyPlural, 'Points')));
   for (const c of DEMO_CUSTOMERS) {
     const { points, ...profile } = c;
     const id = newId('customer');

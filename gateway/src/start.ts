@@ -44,7 +44,7 @@ export async function startServices(deps: Deps, services: ServiceName[], opts: {
   // The webhook inbox is processed wherever loyalty runs, with every domain's topic handlers.
   if (services.includes('loyalty') && opts.workers !== false) {
     const handlers: Record<string, WebhookHandler> = Object.assign({}, ...Object.values(SUBGRAPHS).map((s) => s.webhookHandlers ?? {}));
-    const processor = inboxProcessor(deps, handlers, opts.inbox);
+    const processor = inboxProcessor(deps, handlers, { concurrency: deps.config.inboxConcurrency, ...opts.inbox });
     stops.push(() => processor.stop());
   }
 

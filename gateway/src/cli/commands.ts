@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { adminUsers, merchants, migrate } from '@herethere/db';
 import { createAdminSession, createAdminUser } from '@herethere/admin';
-import { ensureCustomer } from '@herethere/loyalty';
+import { ensureCustomer, reconcileRedemptions } from '@herethere/loyalty';
+import { describeVerification, verifyLedger } from '@herethere/loyalty/ledger/verify';
 import type { Deps } from '@herethere/runtime';
 import { mintMerchantSessionToken } from '../auth/dev-tokens';
 import { signWidgetToken } from '../auth/widget-token';
@@ -10,10 +11,12 @@ import { seedDemo } from '../seed';
 export const USAGE = `Usage: pnpm loyalty <command>
   migrate                                      apply database migrations
   seed                                         install the demo shop and demo customers
+  ledger verify [shop]                         check every customer's ledger hash chain and balance (exit 1 on problems)
   admin create <username> [email] [role]       create a platform admin (password from ADMIN_PASSWORD or stdin)
   token merchant <shop>                        (development) print a merchant session token
   token customer <shop> <shopify-customer-id>  (development) print a widget token for a customer
-  token admin <username>                       (development) print an admin session token`;
+  token admin <username>                       (development) print an admin session token
+  redemptions reconcile [--grace <seconds>]    resolve reward reservations left by a crash (default grace 600 s)`;
 
 export interface CommandResult {
   code: number;
@@ -62,6 +65,17 @@ async function dispatch(deps: Deps, args: string[], { password, callerInProducti
       return 'migrations applied';
     case 'seed':
       return `demo shop seeded (${(await seedDemo(deps)).merchantId})`;
+    case 'ledger': {
+      if (sub !== 'verify' || rest.length > 1) return fail(USAGE, 2);
+      const result = await verifyLedger(deps.db.db, rest[0] ? await shopId(deps, rest[0]) : undefined);
+      const report = describeVerification(result);
+      return result.problems.length ? fail(report, 1) : report;
+    }
+    case 'redemptions': {
+      if (sub !== 'reconcile' || (rest.length && (rest[0] !== '--grace' || !/^\d{1,7}$/.test(rest[1] ?? '') || rest.length > 2))) return fail(USAGE, 2);
+      const r = await reconcileRedemptions(deps, { graceMs: rest.length ? Number(rest[1]) * 1000 : 600_000 });
+      return `reservations examined: ${r.examined}; issued: ${r.issued}; voided (points returned): ${r.voided}; left for later: ${r.unresolved}`;
+    }
     case 'admin': {
       if (sub !== 'create' || !rest[0]) return fail(USAGE, 2);
       const [username, email = `${rest[0]}@localhost.localdomain`, role = 'owner'] = rest;

@@ -17,6 +17,22 @@ export interface Config {
   databaseUrl?: string;
   redisUrl?: string;
   shopify: { apiKey: string; apiSecret: string; appUrl: string; apiVersion: string; adminApiUrl?: string };
+  /** Admin API calls (discount codes): per-request timeout and how many attempts a call gets. */
+  shopifyAdmin: { timeoutMs: number; maxAttempts: number };
+  /** Message providers: base URLs, process-wide credentials (a merchant's own integration wins) and retry policy. */
+  notify: {
+    klaviyoApiUrl: string;
+    klaviyoApiKey?: string;
+    klaviyoRevision: string;
+    twilioApiUrl: string;
+    twilioAccountSid?: string;
+    twilioAuthToken?: string;
+    twilioFrom?: string;
+    timeoutMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+  };
   /** Signs the gateway → subgraph credential. */
   internalSecret: string;
   /** Signs the storefront widget's short-lived customer tokens. */
@@ -28,6 +44,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   maxBodyBytes: number;
   seedDemo: boolean;
+  /** Parallel claim-and-process loops of the webhook inbox in each loyalty process. */
+  inboxConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return devFallback;
   };
 
+  const httpUrl = (name: string, fallback: string): string => {
+    const raw = env[name];
+    if (!raw) return fallback;
+    if (!/^https?:\/\/[^/]+/.test(raw)) problems.push(`${name} must be an http(s) URL`);
+    return raw.replace(/\/+$/, '');
+  };
+  if (env.TWILIO_ACCOUNT_SID && !/^AC[0-9a-fA-F]{32}$/.test(env.TWILIO_ACCOUNT_SID)) problems.push('TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits');
+  if (env.TWILIO_ACCOUNT_SID && (!env.TWILIO_AUTH_TOKEN || !env.TWILIO_FROM)) problems.push('TWILIO_ACCOUNT_SID needs TWILIO_AUTH_TOKEN and TWILIO_FROM too');
+
   const shopifyApiKey = env.SHOPIFY_API_KEY || (nodeEnv === 'production' ? '' : 'dev-api-key');
   const shopifyApiSecret = env.SHOPIFY_API_SECRET || (nodeEnv === 'production' ? '' : 'dev-api-secret-change-me');
   if (!shopifyApiKey) problems.push('SHOPIFY_API_KEY is required in production');
@@ -116,6 +143,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiVersion: env.SHOPIFY_API_VERSION || '2025-07',
       adminApiUrl: env.SHOPIFY_ADMIN_API_URL || undefined,
     },
+    shopifyAdmin: { timeoutMs: int('SHOPIFY_ADMIN_TIMEOUT_MS', 10_000, 50, 120_000), maxAttempts: int('SHOPIFY_ADMIN_MAX_ATTEMPTS', 4, 1, 10) },
+    notify: {
+      klaviyoApiUrl: httpUrl('KLAVIYO_API_URL', 'https://a.klaviyo.com'),
+      klaviyoApiKey: env.KLAVIYO_API_KEY || undefined,
+      klaviyoRevision: env.KLAVIYO_REVISION || '2025-01-15',
+      twilioApiUrl: httpUrl('TWILIO_API_URL', 'https://api.twilio.com'),
+      twilioAccountSid: env.TWILIO_ACCOUNT_SID || undefined,
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN || undefined,
+      twilioFrom: env.TWILIO_FROM || undefined,
+      timeoutMs: int('NOTIFY_TIMEOUT_MS', 10_000, 50, 120_000),
+      maxAttempts: int('NOTIFY_MAX_ATTEMPTS', 8, 1, 50),
+      retryBaseMs: int('NOTIFY_RETRY_BASE_MS', 30_000, 1, 86_400_000),
+      retryMaxMs: int('NOTIFY_RETRY_MAX_MS', 3_600_000, 1, 86_400_000),
+    },
     internalSecret: secret('INTERNAL_SECRET', `${DEV_SECRET}-internal`),
     widgetTokenSecret: secret('WIDGET_TOKEN_SECRET', `${DEV_SECRET}-widget`),
     widgetTokenTtlSeconds: int('WIDGET_TOKEN_TTL_SECONDS', 900, 60, 86_400),
@@ -123,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     subgraphUrls,
     logLevel,
     maxBodyBytes: int('MAX_BODY_BYTES', 1_000_000, 1_024, 50_000_000),
+    inboxConcurrency: int('INBOX_CONCURRENCY', 4, 1, 64),
     seedDemo: env.SEED_DEMO ? env.SEED_DEMO === 'true' : mode === 'embedded',
   };
   if (problems.length) throw new ConfigError(problems);

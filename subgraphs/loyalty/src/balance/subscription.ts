@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { authChecker, forbidden, topics, type Context, type LivePubSub } from '@herethere/runtime';
 import { loadCustomer } from '../customer/data';
 import type { BalanceEventPayload } from '../ledger/post';
+import { TierSubscriptionResolver } from '../tier/subscription';
 
 @ObjectType({ description: 'A change to a customer’s points balance, pushed live.' })
 export class BalanceEvent {
@@ -56,5 +57,5 @@ export class BalanceSubscriptionResolver {
 export function buildLoyaltySubscriptionSchema(pubsub: LivePubSub): Promise<GraphQLSchema> {
   // type-graphql's PubSub takes (routingKey, ...args); ours takes one payload per topic.
   const pubSub = { publish: (topic: string, payload: unknown) => void pubsub.publish(topic, payload), subscribe: (topic: string) => pubsub.subscribe(topic) };
-  return buildSchema({ resolvers: [BalanceSubscriptionResolver], authChecker, authMode: 'error', validate: false, pubSub });
+  return buildSchema({ resolvers: [BalanceSubscriptionResolver, TierSubscriptionResolver], authChecker, authMode: 'error', validate: false, pubSub });
 }

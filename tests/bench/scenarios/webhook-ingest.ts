@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import type { DbHandle } from '@herethere/db';
+import { installShop } from '@herethere/gateway/seed';
+import { testConfig } from '@herethere/runtime';
+import { percentile, type BenchEnv, type Metric, type Scenario } from '../lib';
+import { benchDatabase } from '../db';
+import { startService } from '../services';
+import { orderPayload } from '../../support/shopify';
+import { startStack, webhookHeaders } from '../../support/stack';
+
+/**
+ * Black Friday at the webhook door: 50 concurrent senders post realistic orders/paid deliveries
+ * for 30 s. Measures acknowledgement throughput and latency, how fast the inbox credits them,
+ * and that every acknowledged order was credited exactly once. Baseline: pgbench doing, per
+ * order, one transaction with an inbox insert, a ledger insert and a balance update.
+ */
+const SENDERS = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const CUSTOMERS = 2000;
+const exec = promisify(execFile);
+
+async function pgbenchBaseline(dbUrl: string, merchantId: string, customerIds: string[], log: (m: string) => void): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'pgbench-'));
+  const customersList = customerIds.map((c) => `'${c}'`).join(',');
+  const script = `\\set r random(1, 1000000000000)
+\\set c random(1, ${customerIds.length})
+BEGIN;
+INSERT INTO webhook_inbox (merchant_id, webhook_id, topic, shop_domain, payload, status) VALUES ('${merchantId}', 'pgb-' || :r || '-' || :client_id, 'orders/paid', 'bench', '{"id": 1, "line_items": [{"price": "10.00"}, {"price": "20.00"}], "subtotal_price": "30.00"}', 'processed') ON CONFLICT DO NOTHING;
+INSERT INTO points_transactions (merchant_id, id, customer_id, type, points, balance_after, reason, source, idempotency_key, actor, seq, prev_hash, hash)
+  VALUES ('${merchantId}', 'txn_pgb' || :r || '-' || :client_id, (ARRAY[${customersList}])[:c], 'purchase', 30, 30, 'Order', 'order', 'pgb:' || :r || '-' || :client_id, 'bench', 1000000 + :r % 1000000000, '', md5(:r::text));
+UPDATE customers SET points_balance = points_balance + 30, total_points_earned = total_points_earned + 30 WHERE merchant_id = '${merchantId}' AND id = (ARRAY[${customersList}])[:c];
+COMMIT;
+`;
+  writeFileSync(join(dir, 'order.sql'), script);
+  try {
+    const { stdout } = await exec('pgbench', ['-n', '-c', String(SENDERS), '-j', '2', '-T', '10', '-f', join(dir, 'order.sql'), dbUrl], { maxBuffer: 10_000_000 });
+    const tps = Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? 0);
+    log(`pgbench baseline: ${tps.toFixed(0)} tps`);
+    return tps;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+
+interface Target {
+  url: string;
+  secret: string;
+  db: DbHandle;
+  stop(): Promise<void>;
+}
+
+/**
+ * On PostgreSQL the gateway and the loyalty service (which runs the inbox processor) are separate
+ * processes, as deployed; on the embedded database they share this process (PGlite has one owner).
+ */
+async function target(env: BenchEnv): Promise<Target> {
+  if (!env.databaseUrl) {
+    const stack = await startStack({ logLevel: 'error', inboxConcurrency: 4 });
+    return { url: stack.url, secret: stack.config.shopify.apiSecret, db: stack.deps.db, stop: () => stack.stop() };
+  }
+  const { db, url } = await benchDatabase(env.databaseUrl);
+  const common = { DATABASE_URL: url, REDIS_URL: env.redisUrl ?? 'redis://127.0.0.1:6379', INBOX_CONCURRENCY: '8' };
+  const loyalty = await startService('loyalty', 4601, common);
+  const gateway = await startService('gateway', 4600, { ...common, LOYALTY_URL: `${loyalty.url}/graphql` });
+  return {
+    url: gateway.url,
+    secret: testConfig().shopify.apiSecret,
+    db,
+    async stop() {
+      await gateway.stop();
+      await loyalty.stop();
+    },
+  };
+}
+
+export const run: Scenario = async (env) => {
+  const t = await target(env);
+  const db = t.db;
+  let closeDb = async () => {};
+  if (env.databaseUrl) closeDb = () => db.close();
+  try {
+    const shop = 'bench-shop.myshopify.com';
+    const merchantId = await installShop(db.db, shop);
+    await db.rows(sql`update program_settings set earning = jsonb_set(earning, '{signupPoints}', '0') where merchant_id = ${merchantId}`);
+    // The customers exist already (as after an import), so the bench measures orders.
+    await db.rows(sql`insert into customers (merchant_id, id, shopify_customer_id, email, state)
+      select ${merchantId}, 'cus_bench' || lpad(g::text, 6, '0'), (100000 + g)::text, 'b' || g || '@example.com', 'member' from generate_series(1, ${CUSTOMERS}) g`);
+
+    const acked = new Map<string, number>();
+    const ackLatencies: number[] = [];
+    let failures = 0;
+    let next = 1;
+    const until = Date.now() + SECONDS * 1000;
+    const url = `${t.url}/webhooks/shopify`;
+    const sender = async () => {
+      while (Date.now() < until) {
+        const n = next++;
+        const orderId = 5_000_000 + n;
+        const payload = orderPayload({
+          id: orderId,
+          customerId: 100001 + (n % CUSTOMERS),
+          lines: [{ price: '24.99', quantity: 2 }, { price: '59.00', discount: '10.00' }, { price: '12.50', quantity: 3 }, { price: '25.00', giftCard: n % 10 === 0 }],
+          shipping: '7.95', tax: '11.20', tip: n % 5 === 0 ? '3.00' : undefined, discountCodes: n % 3 === 0 ? ['BF2026'] : [],
+        });
+        const body = JSON.stringify(payload);
+        const headers = webhookHeaders(t.secret, shop, 'orders/paid', body, randomUUID());
+        const started = performance.now();
+        const res = await fetch(url, { method: 'POST', headers, body });
+        await res.arrayBuffer();
+        ackLatencies.push(performance.now() - started);
+        if (res.status === 200) acked.set(String(orderId), Date.now());
+        else failures += 1;
+      }
+    };
+    const t0 = Date.now();
+    await Promise.all(Array.from({ length: SENDERS }, sender));
+    const ackSeconds = (Date.now() - t0) / 1000;
+    env.log(`acknowledged ${acked.size} in ${ackSeconds.toFixed(1)} s (${failures} failures)`);
+
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const [left] = await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_inbox where merchant_id = ${merchantId} and status <> 'processed'`);
+      if (Number(left.n) === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await t.stop();
+    const credited = await db.rows<{ order_id: string; n: number; at: Date | string }>(sql`
+      select order_id, count(*)::int as n, min(created_at) as at from points_transactions where merchant_id = ${merchantId} and type = 'purchase' group by order_id`);
+    const lags: number[] = [];
+    let exactlyOnce = credited.length === acked.size;
+    let lastCredit = t0;
+    for (const c of credited) {
+      const ackAt = acked.get(c.order_id);
+      if (ackAt === undefined || Number(c.n) !== 1) exactlyOnce = false;
+      const at = new Date(c.at).getTime();
+      lastCredit = Math.max(lastCredit, at);
+      if (ackAt !== undefined) lags.push(Math.max(0, at - ackAt));
+    }
+    const [{ ok }] = await db.rows<{ ok: boolean }>(sql`
+      select bool_and(c.points_balance = coalesce(t.sum, 0)) as ok from customers c
+      left join (select customer_id, sum(points) as sum from points_transactions where merchant_id = ${merchantId} group by customer_id) t on t.customer_id = c.id
+      where c.merchant_id = ${merchantId}`);
+    if (!ok) exactlyOnce = false;
+
+    let baseline: number | null = null;
+    if (env.databaseUrl) {
+      const [row] = await db.rows<{ name: string }>(sql`select current_database() as name`);
+      const u = new URL(env.databaseUrl);
+      u.pathname = `/${row.name}`;
+      const ids = (await db.rows<{ id: string }>(sql`select id from customers where merchant_id = ${merchantId} limit 1000`)).map((r) => r.id);
+      baseline = await pgbenchBaseline(u.toString(), merchantId, ids, env.log);
+    } else {
+      env.log('the pgbench baseline needs DATABASE_URL (PostgreSQL); no ratio on the embedded database');
+    }
+    return [
+      { metric: 'acknowledged_per_s', value: Number((acked.size / ackSeconds).toFixed(1)), unit: 'req/s', baseline },
+      { metric: 'ack_latency_p99', value: percentile(ackLatencies, 99), unit: 'ms' },
+      { metric: 'credited_per_s', value: Number((credited.length / Math.max(0.001, (lastCredit - t0) / 1000)).toFixed(1)), unit: 'orders/s' },
+      { metric: 'credit_lag_p99', value: percentile(lags, 99), unit: 'ms' },
+      { metric: 'credited_exactly_once', value: exactlyOnce && failures === 0 ? 1 : 0, unit: 'bool' },
+    ] satisfies Metric[];
+  } finally {
+    await t.stop().catch(() => {});
+    await closeDb();
+  }
+};
