@@ -2,7 +2,8 @@ import type { Shopify } from '@shopify/shopify-api';
 import type { Express, Request, Response } from 'express';
 import { recordReferralLanding } from '@herethere/loyalty';
 import type { Deps } from '@herethere/runtime';
-import { SHOP_DOMAIN, type MerchantDirectory } from '../auth/merchants';
+import type { MerchantDirectory } from '../auth/merchants';
+import { verifyAppProxy } from './verify';
 
 export const REFERRAL_COOKIE = 'ht_ref';
 const COOKIE_MAX_AGE_S = 30 * 86_400;
@@ -32,20 +33,9 @@ function clientIp(req: Request): string | null {
  */
 export function referralLandingHandler(deps: Deps, shopify: Shopify, directory: MerchantDirectory) {
   return async (req: Request, res: Response) => {
-    const query: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.query)) query[k] = Array.isArray(v) ? v.map(String).join(',') : String(v ?? '');
-    if (!query.signature) return res.status(401).json({ error: 'missing_signature', message: 'The app proxy signature is missing' });
-    let valid = false;
-    try {
-      valid = await shopify.utils.validateHmac(query, { signator: 'appProxy' });
-    } catch {
-      valid = false;
-    }
-    if (!valid) return res.status(401).json({ error: 'invalid_signature', message: 'The app proxy signature is invalid or too old' });
-    const shop = query.shop ?? '';
-    if (!SHOP_DOMAIN.test(shop)) return res.status(400).json({ error: 'invalid_shop', message: 'shop must be a myshopify.com domain' });
-    const merchant = await directory.byDomain(shop);
-    if (!merchant || merchant.status !== 'active') return res.status(404).json({ error: 'shop_not_installed', message: 'This shop has not installed the app' });
+    const proxied = await verifyAppProxy(req, res, shopify, directory);
+    if (!proxied) return;
+    const { shop, merchant } = proxied;
 
     res.setHeader('Cache-Control', 'no-store');
     const code = String(req.params.code ?? '').trim().toUpperCase();
