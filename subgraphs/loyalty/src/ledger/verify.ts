@@ -55,20 +55,23 @@ export async function verifyLedger(db: Db, merchantId?: string, pageSize = 500):
   for (;;) {
     const conditions: (SQL | undefined)[] = [merchantId ? eq(customers.merchantId, merchantId) : undefined];
     if (after) conditions.push(or(gt(customers.merchantId, after.merchantId), and(eq(customers.merchantId, after.merchantId), gt(customers.id, after.id))));
-    const page: CustomerHead[] = await db
+    // One snapshot per page: on a live system posts keep landing, and the projection and the
+    // entries must be read as of the same moment or a healthy chain looks broken.
+    const done = await db.transaction(async (tx) => {
+    const page: CustomerHead[] = await tx
       .select({ merchantId: customers.merchantId, id: customers.id, balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash, expired: customers.totalPointsExpired })
       .from(customers)
       .where(and(...conditions))
       .orderBy(asc(customers.merchantId), asc(customers.id))
       .limit(pageSize);
-    if (!page.length) break;
+    if (!page.length) return true;
     after = page[page.length - 1];
 
     const byMerchant = new Map<string, string[]>();
     for (const c of page) byMerchant.set(c.merchantId, [...(byMerchant.get(c.merchantId) ?? []), c.id]);
     const entriesOf = new Map<string, Entry[]>();
     for (const [m, ids] of byMerchant) {
-      const rows = await db
+      const rows = await tx
         .select()
         .from(pointsTransactions)
         .where(and(eq(pointsTransactions.merchantId, m), inArray(pointsTransactions.customerId, ids)))
@@ -86,7 +89,9 @@ export async function verifyLedger(db: Db, merchantId?: string, pageSize = 500):
       result.entries += entries.length;
       for (const problem of verifyChain(c, entries)) result.problems.push({ merchantId: c.merchantId, customerId: c.id, problem });
     }
-    if (page.length < pageSize) break;
+    return page.length < pageSize;
+    }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+    if (done) break;
   }
   return result;
 }
