@@ -76,11 +76,13 @@ async function runScenario(ops: Op[]) {
   await Promise.all(ops.map((op, i) => (op.kind === 'expire' ? expire(op, i) : send(op))));
   await Promise.all(processors);
   // Deferred refunds (their order had not arrived yet) are retried until the inbox is empty.
-  for (let round = 0; round < 20; round++) {
+  // Deliveries claimed by the background processor may still be in flight: wait for them too.
+  for (let round = 0; round < 400; round++) {
     await stack.deps.db.rows(sql`update webhook_inbox set next_attempt_at = now() where merchant_id = ${merchantId} and status = 'failed'`);
     await Promise.all(Array.from({ length: 3 }, () => processInboxBatch(stack.deps, handlers, { batchSize: 5 })));
     const [left] = await stack.deps.db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_inbox where merchant_id = ${merchantId} and status <> 'processed'`);
     if (Number(left.n) === 0) break;
+    await new Promise((r) => setTimeout(r, 25));
   }
 
   const problems = (await verifyLedger(stack.deps.db.db, merchantId)).problems;
