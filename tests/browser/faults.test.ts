@@ -109,6 +109,22 @@ describe('the server down', () => {
     expect(s.log.expectedNetworkFailures.every((m) => m === 'Failed to load resource: net::ERR_CONNECTION_REFUSED')).toBe(true);
     await shot(page, 'fault-server-recovered');
   });
+
+  it('still loads the balance when only the balance failed and the other sections answered', async () => {
+    const s = await storefront({ customer: '1005' });
+    const { page } = s;
+    await s.log.duringFault(async () => {
+      await page.route('**/graphql', (route) => (route.request().postData()?.includes('"WidgetMe"') ? route.abort('connectionrefused') : route.continue()));
+      // The balance is asked for first, so once a section has answered the balance has failed.
+      const sectionAnswered = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.status() === 200);
+      await page.locator('.launcher').click();
+      await sectionAnswered;
+      expect(await balance(page)).toBeNull();
+      await page.unroute('**/graphql');
+      // The sections' answers must not cancel the retry that brings the balance back.
+      await expect.poll(() => balance(page), { timeout: 10_000 }).toMatch(/^\d[\d,]* Stars$/);
+    });
+  });
 });
 
 describe('the browser offline', () => {

@@ -77,6 +77,7 @@ export class Widget {
   private isOpen = false;
   private me: Me | null = null;
   private meAt = 0;
+  private readonly sectionLoads = new Map<DataSection, Promise<void>>();
   private meLoading: Promise<void> | null = null;
   private sections: Partial<Record<DataSection, SectionState>> = {};
   private unsupported: Set<string>;
@@ -98,10 +99,7 @@ export class Widget {
   constructor(private readonly ctx: ShopContext) {
     this.session = new Session(ctx, {
       onExpired: () => this.setProblem('expired'),
-      onRenewed: () => {
-        this.ok();
-        void this.refresh(true);
-      },
+      onRenewed: () => this.ok(true),
     });
     this.api = new Api(ctx, this.session, { onUnauthenticated: () => this.setProblem('expired') });
     this.unsupported = new Set((storage()?.getItem(UNSUPPORTED_KEY) ?? '').split(',').filter(Boolean));
@@ -302,12 +300,19 @@ export class Widget {
     if (this.isOpen) {
       for (const key of this.customer ? CUSTOMER_SECTIONS : GUEST_SECTIONS) {
         const s = this.sections[key];
-        if (force || !s || Date.now() - s.at > STALE_MS) jobs.push(this.loadSection(key));
+        if (force || !s || Date.now() - s.at > STALE_MS) jobs.push(this.sectionLoads.get(key) ?? this.trackLoad(key));
       }
     } else if (!this.customer) {
       jobs.push(this.loadConfig(this.i18n.lang).catch((e) => this.handle(e)));
     }
     await Promise.all(jobs);
+  }
+
+  /** One load per section at a time: a recovery and a retry arriving together share it. */
+  private trackLoad(key: DataSection): Promise<void> {
+    const load = this.loadSection(key).finally(() => this.sectionLoads.delete(key));
+    this.sectionLoads.set(key, load);
+    return load;
   }
 
   private async loadMe() {
@@ -424,21 +429,27 @@ export class Widget {
     this.renderStatus();
   }
 
-  /** A call worked: any outage is over. */
-  private ok() {
+  /**
+   * A call worked: any outage is over. Whatever failed during it (the balance, a section) loads
+   * now, because this success also stops the retries; `reload` reloads everything (after a renewal).
+   */
+  private ok(reload = false) {
     this.retryDelay = 2_000;
     clearTimeout(this.retryTimer);
     // A response that was already on its way does not mean the device is back online.
-    if (!this.problem || (this.problem === 'offline' && !navigator.onLine)) return;
-    this.problem = null;
-    this.restored = true;
-    this.renderStatus();
-    clearTimeout(this.restoredTimer);
-    this.restoredTimer = setTimeout(() => {
-      this.restored = false;
+    const recovered = this.problem !== null && (this.problem !== 'offline' || navigator.onLine);
+    if (recovered) {
+      this.problem = null;
+      this.restored = true;
       this.renderStatus();
-    }, 4_000);
-    this.startLive();
+      clearTimeout(this.restoredTimer);
+      this.restoredTimer = setTimeout(() => {
+        this.restored = false;
+        this.renderStatus();
+      }, 4_000);
+      this.startLive();
+    }
+    if (recovered || reload) void this.refresh(reload);
   }
 
   private scheduleRetry() {
