@@ -41,6 +41,11 @@ export const merchants = pgTable('merchants', {
   accessTokenSealed: text('access_token_sealed'),
   scopes: text('scopes'),
   brandSettings: jsonb('brand_settings').$type<BrandSettings>().notNull().default(sql`'{}'::jsonb`),
+  /**
+   * Bumped by database triggers whenever the merchant row or its program, tiers, campaigns or badge
+   * definitions change, so a process may cache that configuration and check it with one read.
+   */
+  configVersion: integer('config_version').notNull().default(0),
   installedAt: tstz('installed_at').notNull().defaultNow(),
   uninstalledAt: tstz('uninstalled_at'),
   createdAt: createdAt(),

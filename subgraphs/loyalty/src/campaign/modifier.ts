@@ -1,12 +1,13 @@
-import { and, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { bonusCampaigns, customerSegments, type Tx } from '@herethere/db';
+import { and, eq, sql } from 'drizzle-orm';
+import { customerSegments, type Tx } from '@herethere/db';
 import type { Deps } from '@herethere/runtime';
 import type { EarnAdjustment, EarnContext, EarnModifier } from '../earning/hooks';
+import { campaignsAt, merchantConfig, type CampaignRow } from '../program/config';
 import { loadTierContext } from '../tier/data';
 import { currentTier } from '../tier/status';
 import { segmentPredicate } from './segment';
 
-export type CampaignRow = typeof bonusCampaigns.$inferSelect;
+export type { CampaignRow };
 
 /**
  * Campaigns that apply to an order placed at `at`: scheduled, active, or ended after it was placed
@@ -14,15 +15,8 @@ export type CampaignRow = typeof bonusCampaigns.$inferSelect;
  * never apply.
  */
 export async function liveCampaigns(tx: Tx, merchantId: string, at: Date): Promise<CampaignRow[]> {
-  return tx
-    .select()
-    .from(bonusCampaigns)
-    .where(and(
-      eq(bonusCampaigns.merchantId, merchantId),
-      inArray(bonusCampaigns.status, ['scheduled', 'active', 'ended']),
-      lte(bonusCampaigns.startsAt, at),
-      or(isNull(bonusCampaigns.endsAt), gt(bonusCampaigns.endsAt, at)),
-    ));
+  const config = await merchantConfig(tx, merchantId);
+  return config ? campaignsAt(config, at) : [];
 }
 
 async function one<T>(deps: Pick<Deps, 'db'>, tx: Tx, query: ReturnType<typeof sql>): Promise<T | undefined> {

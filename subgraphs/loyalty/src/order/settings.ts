@@ -1,15 +1,10 @@
-import { eq } from 'drizzle-orm';
-import { merchants, programSettings, type DbOrTx } from '@herethere/db';
+import type { DbOrTx } from '@herethere/db';
+import { merchantConfig, type MerchantRow, type ProgramRow } from '../program/config';
 
-export type ProgramRow = typeof programSettings.$inferSelect;
-export type MerchantRow = typeof merchants.$inferSelect;
+export type { MerchantRow, ProgramRow };
 
-/** The merchant and its program, read inside the processing transaction. */
+/** The merchant and its program (null when the shop has none), as the processing transaction sees them. */
 export async function programOf(tx: DbOrTx, merchantId: string): Promise<{ merchant: MerchantRow; program: ProgramRow } | null> {
-  const [row] = await tx
-    .select({ merchant: merchants, program: programSettings })
-    .from(merchants)
-    .innerJoin(programSettings, eq(programSettings.merchantId, merchants.id))
-    .where(eq(merchants.id, merchantId));
-  return row ?? null;
+  const config = await merchantConfig(tx, merchantId);
+  return config?.program ? { merchant: config.merchant, program: config.program } : null;
 }

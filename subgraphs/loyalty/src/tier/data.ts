@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { customerTierStatus, merchants, vipTiers, type DbOrTx } from '@herethere/db';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { customerTierStatus, vipTiers, type DbOrTx } from '@herethere/db';
 import type { Deps } from '@herethere/runtime';
+import { merchantConfig } from '../program/config';
 import { QUALIFYING_POINT_TYPES, type QualificationWindow, type StoredTierStatus, type TierDef } from './rules';
 
 /** What every tier computation for one merchant needs. */
@@ -29,15 +30,11 @@ export function toTierDef(r: TierRow): TierDef {
   };
 }
 
-export async function loadTiers(db: DbOrTx, merchantId: string): Promise<TierDef[]> {
-  const rows = await db.select().from(vipTiers).where(eq(vipTiers.merchantId, merchantId)).orderBy(asc(vipTiers.position));
-  return rows.map(toTierDef);
-}
-
+/** The merchant's tiers and clock, from its cached configuration (see program/config). */
 export async function loadTierContext(db: DbOrTx, merchantId: string): Promise<TierContext | null> {
-  const [m] = await db.select({ timeZone: merchants.timezone, currency: merchants.currency }).from(merchants).where(eq(merchants.id, merchantId));
-  if (!m) return null;
-  return { merchantId, timeZone: m.timeZone, currency: m.currency, tiers: await loadTiers(db, merchantId) };
+  const config = await merchantConfig(db, merchantId);
+  if (!config) return null;
+  return { merchantId, timeZone: config.merchant.timezone, currency: config.merchant.currency, tiers: config.tiers.map(toTierDef) };
 }
 
 const list = (values: readonly string[]): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);

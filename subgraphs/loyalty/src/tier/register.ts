@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import type { BadgeRule, Tx } from '@herethere/db';
+import type { Tx } from '@herethere/db';
 import type { Deps } from '@herethere/runtime';
 import { evaluateCustomerBadges, type BadgeDef, type BadgeTrigger } from '../badge/award';
 import { recordCampaignAwards } from '../campaign/awards';
@@ -10,6 +9,7 @@ import {
 } from '../earning/hooks';
 import type { LedgerEntry } from '../ledger/post';
 import { queueScoreDelta } from '../leaderboard/store';
+import { merchantConfig } from '../program/config';
 import { toTierDef, type TierContext } from './data';
 import { settleTierGrants } from './grants';
 import { tierModifier } from './modifier';
@@ -32,25 +32,11 @@ interface MerchantGamification {
   badges: BadgeDef[];
 }
 
-/** One round trip for everything the listeners need about the merchant. */
-async function merchantGamification(deps: Pick<Deps, 'db'>, tx: Tx, merchantId: string): Promise<MerchantGamification | null> {
-  const [row] = await deps.db.rows<{ timezone: string; currency: string; tiers: string; badges: string }>(sql`
-    select m.timezone, m.currency,
-      (select coalesce(json_agg(row_to_json(t) order by t.position), '[]'::json)::text from vip_tiers t where t.merchant_id = m.id) as tiers,
-      (select coalesce(json_agg(json_build_object('id', b.id, 'name', b.name, 'rule', b.rule)), '[]'::json)::text
-         from badge_definitions b where b.merchant_id = m.id and b.enabled and b.rule->>'kind' <> 'tier_reached') as badges
-    from merchants m where m.id = ${merchantId}`, tx);
-  if (!row) return null;
-  const rawTiers = JSON.parse(row.tiers) as Record<string, unknown>[];
-  const tiers = rawTiers.map((t) => toTierDef({
-    merchantId, id: t.id as string, name: t.name as string, thresholdKind: t.threshold_kind as never, thresholdValue: Number(t.threshold_value),
-    qualificationWindow: t.qualification_window as never, earningMultiplierBp: Number(t.earning_multiplier_bp), perks: (t.perks as string[]) ?? [],
-    entryReward: (t.entry_reward as never) ?? null, entryRewardId: (t.entry_reward_id as string | null) ?? null,
-    retentionDays: t.retention_days === null || t.retention_days === undefined ? null : Number(t.retention_days), position: Number(t.position),
-    createdAt: new Date(), updatedAt: new Date(),
-  }));
-  const badges = (JSON.parse(row.badges) as { id: string; name: string; rule: BadgeRule }[]);
-  return { timeZone: row.timezone, currency: row.currency, tiers, badges };
+/** What the listeners need about the merchant, from its cached configuration. */
+async function merchantGamification(tx: Tx, merchantId: string): Promise<MerchantGamification | null> {
+  const config = await merchantConfig(tx, merchantId);
+  if (!config) return null;
+  return { timeZone: config.merchant.timezone, currency: config.merchant.currency, tiers: config.tiers.map(toTierDef), badges: config.badges };
 }
 
 /** Moves waiting for their transaction to commit, keyed by entry id or `order:<merchant>/<order>`. */
@@ -81,7 +67,7 @@ function badgeTrigger(entry: LedgerEntry): BadgeTrigger {
 }
 
 export const gamificationLedgerListener: LedgerListener = async (tx, deps, entry) => {
-  const g = await merchantGamification(deps, tx, entry.merchantId);
+  const g = await merchantGamification(tx, entry.merchantId);
   if (!g) return;
   await queueScoreDelta(deps, tx, entry, g.timeZone);
   await recordCampaignAwards(deps, tx, entry);
@@ -94,7 +80,7 @@ export const gamificationLedgerListener: LedgerListener = async (tx, deps, entry
 
 export const gamificationOrderListener: OrderListener = async (tx, deps, event) => {
   if (!event.customerId) return;
-  const g = await merchantGamification(deps, tx, event.merchantId);
+  const g = await merchantGamification(tx, event.merchantId);
   if (!g) return;
   remember(orderKey(event.merchantId, event.orderId), await recomputeOne(deps, tx, g, event.merchantId, event.customerId, new Date()));
   if (g.badges.length) {
@@ -107,7 +93,7 @@ export const gamificationOrderListener: OrderListener = async (tx, deps, event) 
  * ledger entry): evaluates the badges the event can earn, in the caller's transaction.
  */
 export async function awardEventBadges(tx: Tx, deps: Pick<Deps, 'db'>, args: { merchantId: string; customerId: string; trigger: BadgeTrigger }): Promise<void> {
-  const g = await merchantGamification(deps, tx, args.merchantId);
+  const g = await merchantGamification(tx, args.merchantId);
   if (!g?.badges.length) return;
   await evaluateCustomerBadges(deps, tx, { merchantId: args.merchantId, customerId: args.customerId, timeZone: g.timeZone, defs: g.badges, trigger: args.trigger });
 }
