@@ -43,61 +43,84 @@ function assertValid(input: PostInput): void {
   if (!input.reason.trim() || input.reason.length > 500) throw new LedgerInputError('reason must be 1 to 500 characters');
 }
 
-/**
- * Posts one ledger entry inside the caller's transaction. The customer row is locked first, so
- * concurrent posts for one customer serialise and the balance check cannot be raced; the
- * idempotency key is checked under that lock (and enforced by a unique index), so a duplicate
- * returns the original entry with no second effect. Balance, totals and the hash chain head
- * move in the same statement batch as the insert. Registered ledger listeners (tiers, badges,
- * notifications) run in the same transaction, so their effects commit or roll back with it.
- */
-export async function postEntry(deps: Deps, tx: Tx, input: PostInput, now = new Date()): Promise<PostResult> {
-  assertValid(input);
-  const [customer] = await tx
+/** A customer's ledger position, read under the row lock that serialises their posts. */
+export interface LedgerHead {
+  balance: number;
+  seq: number;
+  head: string;
+}
+
+/** Where the customer's ledger stands after an entry: what the next post in the same transaction builds on. */
+export const headAfter = (entry: LedgerEntry): LedgerHead => ({ balance: entry.balanceAfter, seq: entry.seq, head: entry.hash });
+
+/** Locks the customer's row for this transaction and reads their ledger head. */
+export async function lockLedger(tx: Tx, merchantId: string, customerId: string): Promise<LedgerHead | null> {
+  const [row] = await tx
     .select({ balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash })
     .from(customers)
-    .where(and(eq(customers.merchantId, input.merchantId), eq(customers.id, input.customerId)))
+    .where(and(eq(customers.merchantId, merchantId), eq(customers.id, customerId)))
     .for('update');
+  return row ?? null;
+}
+
+export interface PostOptions {
+  now?: Date;
+  /**
+   * The customer's head, when the caller already holds their row lock in this transaction (e.g. the
+   * previous entry of the same order): saves reading it again.
+   */
+  locked?: LedgerHead;
+}
+
+/**
+ * Posts one ledger entry inside the caller's transaction. The customer row is locked first, so
+ * concurrent posts for one customer serialise and the balance check cannot be raced. The entry
+ * and the customer's balance, totals and chain head move in one statement; the idempotency key's
+ * unique index decides duplicates, so a retry returns the original entry with no second effect.
+ * Registered ledger listeners (tiers, badges, notifications) run in the same transaction, so their
+ * effects commit or roll back with it.
+ */
+export async function postEntry(deps: Deps, tx: Tx, input: PostInput, options: Date | PostOptions = {}): Promise<PostResult> {
+  const { now = new Date(), locked } = options instanceof Date ? { now: options } : options;
+  assertValid(input);
+  const customer = locked ?? (await lockLedger(tx, input.merchantId, input.customerId));
   if (!customer) return { status: 'customer_not_found' };
 
-  const [existing] = await tx
-    .select()
-    .from(pointsTransactions)
-    .where(and(eq(pointsTransactions.merchantId, input.merchantId), eq(pointsTransactions.idempotencyKey, input.idempotencyKey)));
-  if (existing) return { status: 'duplicate', entry: existing };
-
   const balanceAfter = customer.balance + input.points;
-  if (balanceAfter < 0 && !MAY_GO_NEGATIVE.has(input.type)) return { status: 'insufficient_points', balance: customer.balance };
+  if (balanceAfter < 0 && !MAY_GO_NEGATIVE.has(input.type)) {
+    const existing = await entryByKey(tx, input.merchantId, input.idempotencyKey);
+    return existing ? { status: 'duplicate', entry: existing } : { status: 'insufficient_points', balance: customer.balance };
+  }
 
   const seq = customer.seq + 1;
-  const id = newId('transaction', now.getTime());
   const fields = {
-    merchantId: input.merchantId, customerId: input.customerId, id, seq, type: input.type, points: input.points,
+    merchantId: input.merchantId, customerId: input.customerId, id: newId('transaction', now.getTime()), seq, type: input.type, points: input.points,
     balanceAfter, idempotencyKey: input.idempotencyKey, orderId: input.orderId ?? null, createdAt: now,
   };
   const hash = entryHash(customer.head, fields);
-  const [entry] = await tx
-    .insert(pointsTransactions)
-    .values({
-      ...fields,
-      reason: input.reason,
-      source: input.source,
-      actor: input.actor,
-      refundId: input.refundId ?? null,
-      campaignId: input.campaignId ?? null,
-      redemptionId: input.redemptionId ?? null,
-      referralId: input.referralId ?? null,
-      metadata: input.metadata ?? {},
-      prevHash: customer.head,
-      hash,
-    })
-    .returning();
-
+  const entry: LedgerEntry = {
+    ...fields,
+    reason: input.reason,
+    source: input.source,
+    actor: input.actor,
+    refundId: input.refundId ?? null,
+    campaignId: input.campaignId ?? null,
+    redemptionId: input.redemptionId ?? null,
+    referralId: input.referralId ?? null,
+    metadata: input.metadata ?? {},
+    prevHash: customer.head,
+    hash,
+  };
   const earned = input.points > 0 && EARNING.has(input.type) ? input.points : 0;
-  const redeemed = input.type === 'redemption' ? -input.points : input.type === 'redemption_void' ? -input.points : 0;
+  const redeemed = input.type === 'redemption' || input.type === 'redemption_void' ? -input.points : 0;
   const expired = input.type === 'expiry' ? -input.points : 0;
-  await tx
-    .update(customers)
+  // One round trip: the entry goes in unless its key is taken, and the customer row moves only with it.
+  const added = tx.$with('entry').as(
+    tx.insert(pointsTransactions).values(entry)
+      .onConflictDoNothing({ target: [pointsTransactions.merchantId, pointsTransactions.idempotencyKey] })
+      .returning({ id: pointsTransactions.id }),
+  );
+  const inserted = await tx.with(added).update(customers)
     .set({
       pointsBalance: balanceAfter,
       totalPointsEarned: sql`${customers.totalPointsEarned} + ${earned}`,
@@ -108,9 +131,22 @@ export async function postEntry(deps: Deps, tx: Tx, input: PostInput, now = new 
       lastActivityAt: now,
       updatedAt: now,
     })
-    .where(and(eq(customers.merchantId, input.merchantId), eq(customers.id, input.customerId)));
+    .from(added)
+    .where(and(eq(customers.merchantId, input.merchantId), eq(customers.id, input.customerId)))
+    .returning({ id: added.id });
+  if (!inserted.length) {
+    const existing = await entryByKey(tx, input.merchantId, input.idempotencyKey);
+    if (!existing) throw new Error(`ledger entry ${input.idempotencyKey} conflicted but cannot be found`);
+    return { status: 'duplicate', entry: existing };
+  }
   for (const listener of ledgerListeners()) await listener(tx, deps, entry);
   return { status: 'posted', entry };
+}
+
+async function entryByKey(tx: Tx, merchantId: string, idempotencyKey: string): Promise<LedgerEntry | undefined> {
+  const [existing] = await tx.select().from(pointsTransactions)
+    .where(and(eq(pointsTransactions.merchantId, merchantId), eq(pointsTransactions.idempotencyKey, idempotencyKey)));
+  return existing;
 }
 
 /** What a live subscriber is told when a balance moves. Self-contained: no follow-up fetch needed. */

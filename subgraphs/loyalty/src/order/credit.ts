@@ -3,7 +3,7 @@ import { customers, newId, orders, pendingPoints, type PendingEntry, type Tx } f
 import type { Deps } from '@herethere/runtime';
 import { earnModifiers, type BonusEntry, type EarnAdjustment, type OrderFacts } from '../earning/hooks';
 import { applicableMultipliers, pointsFor, type MultiplierInput } from '../earning/rules';
-import { postEntry, type LedgerEntry } from '../ledger/post';
+import { headAfter, postEntry, type LedgerEntry, type LedgerHead } from '../ledger/post';
 import type { ProgramRow } from './settings';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -49,33 +49,51 @@ export interface CreditResult {
 /**
  * Credits an order's points to a customer: posted at once, or held as pending points during the
  * merchant's approval period. Records the total on the order so refunds claw back at this rate.
+ * `entries` may come precomputed (the orders/paid handler needs the total before it records the order).
  */
-export async function creditOrder(tx: Tx, deps: Deps, program: ProgramRow, order: OrderRow, customerId: string, facts: OrderFacts): Promise<CreditResult> {
-  const entries = await earningEntries(tx, deps, program, customerId, facts);
-  const points = entries.reduce((sum, e) => sum + e.points, 0);
+export async function creditOrder(tx: Tx, deps: Deps, program: ProgramRow, order: OrderRow, customerId: string, facts: OrderFacts, entries?: PendingEntry[]): Promise<CreditResult> {
+  const earned = entries ?? (await earningEntries(tx, deps, program, customerId, facts));
+  const points = earned.reduce((sum, e) => sum + e.points, 0);
+  const pending = points > 0 && (program.earning.approvalDays ?? 0) > 0;
+  const now = new Date();
+  // One statement counts the order towards the customer's spend, takes their row lock for the
+  // posts below and reads their ledger head.
+  const [head] = await tx
+    .update(customers)
+    .set({
+      lifetimeSpendMinor: sql`${customers.lifetimeSpendMinor} + ${order.totalMinor}`,
+      ordersCount: sql`${customers.ordersCount} + 1`,
+      lastActivityAt: now,
+      ...(pending ? { pointsPending: sql`${customers.pointsPending} + ${points}` } : {}),
+    })
+    .where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)))
+    .returning({ balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash });
+  if (!head) throw new Error(`customer ${customerId} not found while crediting order ${order.id}`);
   const posted: LedgerEntry[] = [];
-  const approvalDays = program.earning.approvalDays ?? 0;
-  if (points > 0 && approvalDays > 0) {
+  if (pending) {
     await tx.insert(pendingPoints).values({
-      merchantId: order.merchantId, id: newId('pending'), customerId, orderId: order.id, points, entries,
-      releaseAt: new Date(facts.processedAt.getTime() + approvalDays * 86_400_000),
+      merchantId: order.merchantId, id: newId('pending'), customerId, orderId: order.id, points, entries: earned,
+      releaseAt: new Date(facts.processedAt.getTime() + (program.earning.approvalDays ?? 0) * 86_400_000),
     });
-    await tx.update(customers).set({ pointsPending: sql`${customers.pointsPending} + ${points}` }).where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)));
   } else {
-    for (const e of entries) {
+    // The order's entries chain one after another under the lock taken above. Ledger listeners
+    // never post for the customer whose entry they hear about, so the head stays ours.
+    let locked: LedgerHead = head;
+    for (const e of earned) {
       const r = await postEntry(deps, tx, {
         merchantId: order.merchantId, customerId, type: e.type, points: e.points, reason: e.reason, source: 'order',
         idempotencyKey: e.idempotencyKey, actor: 'webhook:orders/paid', orderId: order.id, campaignId: e.campaignId ?? null,
-      });
-      if (r.status === 'posted') posted.push(r.entry);
+      }, { now, locked });
+      if (r.status === 'posted') {
+        posted.push(r.entry);
+        locked = headAfter(r.entry);
+      }
     }
   }
-  await tx.update(orders).set({ customerId, pointsEarned: points, updatedAt: new Date() }).where(and(eq(orders.merchantId, order.merchantId), eq(orders.id, order.id)));
-  await tx
-    .update(customers)
-    .set({ lifetimeSpendMinor: sql`${customers.lifetimeSpendMinor} + ${order.totalMinor}`, ordersCount: sql`${customers.ordersCount} + 1`, lastActivityAt: new Date() })
-    .where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)));
-  return { points, pending: points > 0 && approvalDays > 0, posted };
+  if (order.customerId !== customerId || order.pointsEarned !== points) {
+    await tx.update(orders).set({ customerId, pointsEarned: points, updatedAt: now }).where(and(eq(orders.merchantId, order.merchantId), eq(orders.id, order.id)));
+  }
+  return { points, pending, posted };
 }
 
 export const factsOf = (order: OrderRow, baseMinor: number, productIds: string[] = [], collectionIds: string[] = []): OrderFacts => ({

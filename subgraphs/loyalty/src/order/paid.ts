@@ -1,11 +1,11 @@
-import { and, eq } from 'drizzle-orm';
-import { customers, orders, type Tx } from '@herethere/db';
+import { orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
 import { ensureCustomer } from '../customer/ensure';
 import { invalidateCustomer } from '../customer/cache';
 import { afterPosted } from '../ledger/post';
-import { creditOrder, factsOf, type OrderRow } from './credit';
+import type { OrderFacts } from '../earning/hooks';
+import { creditOrder, earningEntries, type OrderRow } from './credit';
 import { emitOrderEvent } from './events';
 import { parseOrder, type RawOrder } from './payload';
 import { programOf } from './settings';
@@ -22,18 +22,23 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
   const cancelled = Boolean((d.payload as { cancelled_at?: unknown }).cancelled_at);
   const emailNormalized = normalizeEmail(parsed.email);
 
-  let customerId: string | null = null;
-  if (parsed.shopifyCustomerId) {
-    customerId = (await ensureCustomer(tx, d.merchantId, parsed.shopifyCustomerId, {
+  const customer = parsed.shopifyCustomerId
+    ? await ensureCustomer(tx, d.merchantId, parsed.shopifyCustomerId, {
       email: parsed.email, emailNormalized, firstName: parsed.customer?.firstName, lastName: parsed.customer?.lastName, phone: parsed.customer?.phone,
-    })).id;
-  }
+    })
+    : null;
+  const customerId = customer?.id ?? null;
+  // The points are worked out before the order is recorded, so the row carries them from the start.
+  const facts: OrderFacts = { orderId: parsed.orderId, baseMinor, currency: parsed.currency, productIds: parsed.productIds, collectionIds: [], processedAt: parsed.processedAt };
+  const crediting = customer && !cancelled && ctx.program.enabled && customer.state !== 'redacted';
+  const entries = crediting ? await earningEntries(tx, deps, ctx.program, customer.id, facts) : [];
   const inserted = await tx
     .insert(orders)
     .values({
       merchantId: d.merchantId, id: parsed.orderId, customerId, shopifyCustomerId: parsed.shopifyCustomerId, emailNormalized,
       orderName: parsed.orderName, currency: parsed.currency, totalMinor: parsed.totalMinor, earningBaseMinor: baseMinor,
       status: cancelled ? 'cancelled' : 'paid', discountCodes: parsed.discountCodes, referralCode: parsed.referralCode, processedAt: parsed.processedAt,
+      pointsEarned: entries.reduce((sum, e) => sum + e.points, 0),
     })
     .onConflictDoNothing()
     .returning();
@@ -47,10 +52,9 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
     await emitOrderEvent(tx, deps, 'paid', { ...order, customerId }, parsed);
     return { outcome: `program disabled; order ${parsed.orderId} recorded without points` };
   }
-  const [state] = await tx.select({ state: customers.state }).from(customers).where(and(eq(customers.merchantId, d.merchantId), eq(customers.id, customerId)));
-  if (state?.state === 'redacted') return { outcome: `customer was redacted; order ${parsed.orderId} recorded without points` };
+  if (!crediting) return { outcome: `customer was redacted; order ${parsed.orderId} recorded without points` };
 
-  const credit = await creditOrder(tx, deps, ctx.program, order, customerId, factsOf(order, baseMinor, parsed.productIds));
+  const credit = await creditOrder(tx, deps, ctx.program, order, customerId, facts, entries);
   await emitOrderEvent(tx, deps, 'paid', { ...order, customerId, pointsEarned: credit.points }, parsed);
   return {
     outcome: credit.pending ? `${credit.points} points pending approval for order ${parsed.orderId}` : `credited ${credit.points} points for order ${parsed.orderId}`,
