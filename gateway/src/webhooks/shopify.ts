@@ -11,6 +11,18 @@ import { admit } from './validate';
  * before the 200 goes back, so anything acknowledged is durable.
  */
 export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: MerchantDirectory) {
+  // Wake the inbox processor now rather than at its next poll; losing a nudge only costs latency.
+  // Deliveries landing in the same turn of the event loop share one nudge (the processor takes
+  // batches and brings in more loops while it finds work).
+  let nudging = false;
+  const nudge = () => {
+    if (nudging) return;
+    nudging = true;
+    setImmediate(() => {
+      nudging = false;
+      deps.pubsub.publish(inboxWakeTopic, {}).catch(() => {});
+    });
+  };
   return async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const check = await shopify.webhooks.validate({ rawBody, rawRequest: req, rawResponse: res });
@@ -38,8 +50,7 @@ export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: M
       .values({ merchantId: merchant.id, webhookId: check.webhookId, topic, shopDomain: check.domain, apiVersion: check.apiVersion, payload })
       .onConflictDoNothing()
       .returning({ webhookId: webhookInbox.webhookId });
-    // Wake the inbox processor now rather than at its next poll; losing this nudge only costs latency.
-    if (inserted.length) void deps.pubsub.publish(inboxWakeTopic, { shop: check.domain }).catch(() => {});
+    if (inserted.length) nudge();
     return res.status(200).json({ status: inserted.length ? 'accepted' : 'duplicate' });
   };
 }

@@ -120,7 +120,12 @@ async function processTogether(deps: Deps, handlers: Record<string, WebhookHandl
     for (const d of batch) opts.beforeCommit?.(d);
     return out;
   });
-  for (const { outcome } of done) if (outcome.after) await outcome.after();
+  // Live pushes go out for different customers at once, for one customer in the order they happened.
+  const byCustomer = new Map<string, (() => Promise<void>)[]>();
+  for (const { d, outcome } of done) if (outcome.after) byCustomer.set(customerKey(d), [...(byCustomer.get(customerKey(d)) ?? []), outcome.after]);
+  await Promise.all([...byCustomer.values()].map(async (steps) => {
+    for (const step of steps) await step();
+  }));
 }
 
 /** One delivery on its own; a failure is recorded on it and retried later with backoff. */
@@ -180,17 +185,30 @@ export function inboxProcessor(deps: Deps, handlers: Record<string, WebhookHandl
   let stopped = false;
   const sleepers = new Set<() => void>();
   const wakeAll = () => {
-    for (const wake of sleepers) wake();
-    sleepers.clear();
+    for (const wake of [...sleepers]) wake();
+  };
+  // One loop per nudge: waking them all would send every loop to claim the same few deliveries.
+  const wakeOne = () => {
+    const [first] = sleepers;
+    first?.();
   };
   const wakeups = deps.pubsub.subscribe(inboxWakeTopic);
   void (async () => {
     for await (const _ of wakeups) {
       void _;
       if (stopped) break;
-      wakeAll();
+      wakeOne();
     }
   })().catch(() => {});
+  const sleep = () => new Promise<void>((resolve) => {
+    const wake = () => {
+      sleepers.delete(wake);
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(wake, opts.idleMs ?? 1000);
+    sleepers.add(wake);
+  });
   const loop = async () => {
     while (!stopped) {
       let handled = 0;
@@ -199,12 +217,10 @@ export function inboxProcessor(deps: Deps, handlers: Record<string, WebhookHandl
       } catch (err) {
         deps.log.error('inbox claim failed', { error: String((err as { cause?: unknown }).cause ?? (err as Error).message) });
       }
-      if (handled === 0 && !stopped) {
-        await new Promise<void>((resolve) => {
-          sleepers.add(resolve);
-          setTimeout(resolve, opts.idleMs ?? 1000);
-        });
-      }
+      if (stopped) break;
+      // Work found: there may be more, so bring in another loop; none: sleep until nudged.
+      if (handled > 0) wakeOne();
+      else await sleep();
     }
   };
   const loops = Array.from({ length: opts.concurrency ?? 4 }, loop);

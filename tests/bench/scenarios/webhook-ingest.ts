@@ -15,10 +15,10 @@ import { orderPayload } from '../../support/shopify';
 import { startStack, webhookHeaders } from '../../support/stack';
 
 /**
- * Black Friday at the webhook door: 50 concurrent senders post realistic orders/paid deliveries
- * for 30 s. Measures acknowledgement throughput and latency, how fast the inbox credits them,
- * and that every acknowledged order was credited exactly once. Baseline: pgbench doing, per
- * order, one transaction with an inbox insert, a ledger insert and a balance update.
+ * Black Friday at the webhook door: 50 concurrent senders post realistic orders/paid deliveries.
+ * Measures acknowledgement throughput and latency, how fast the inbox credits them, and that
+ * every acknowledged order was credited exactly once. Baseline: pgbench doing, per order, one
+ * transaction with an inbox insert, a ledger insert and a balance update.
  */
 const SENDERS = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -80,6 +80,88 @@ async function target(env: BenchEnv): Promise<Target> {
   };
 }
 
+interface Sent {
+  acked: Map<string, number>;
+  latencies: number[];
+  failures: number;
+  seconds: number;
+}
+
+/**
+ * Sends orders/paid deliveries for `seconds`. Without `rate`, 50 senders post back to back (the
+ * saturation the throughput is measured at). With `rate`, deliveries are due at that many per
+ * second, at most 50 in flight, and each latency counts from when it was due, so a slow answer that
+ * holds up the next delivery shows in the figures instead of hiding.
+ */
+async function send(t: Target, shop: string, firstOrder: number, seconds: number, rate?: number): Promise<Sent> {
+  const sent: Sent = { acked: new Map(), latencies: [], failures: 0, seconds: 0 };
+  const url = `${t.url}/webhooks/shopify`;
+  let n = 0;
+  const one = async (due: number) => {
+    const i = n++;
+    const orderId = firstOrder + i;
+    const payload = orderPayload({
+      id: orderId,
+      customerId: 100001 + (i % CUSTOMERS),
+      lines: [{ price: '24.99', quantity: 2 }, { price: '59.00', discount: '10.00' }, { price: '12.50', quantity: 3 }, { price: '25.00', giftCard: i % 10 === 0 }],
+      shipping: '7.95', tax: '11.20', tip: i % 5 === 0 ? '3.00' : undefined, discountCodes: i % 3 === 0 ? ['BF2026'] : [],
+    });
+    const body = JSON.stringify(payload);
+    const headers = webhookHeaders(t.secret, shop, 'orders/paid', body, randomUUID());
+    const res = await fetch(url, { method: 'POST', headers, body });
+    await res.arrayBuffer();
+    sent.latencies.push(performance.now() - due);
+    if (res.status === 200) sent.acked.set(String(orderId), Date.now());
+    else sent.failures += 1;
+  };
+  const t0 = performance.now();
+  const until = t0 + seconds * 1000;
+  if (!rate) {
+    await Promise.all(Array.from({ length: SENDERS }, async () => {
+      while (performance.now() < until) await one(performance.now());
+    }));
+  } else {
+    const inFlight = new Set<Promise<void>>();
+    for (let k = 0; ; k++) {
+      const due = t0 + (k * 1000) / rate;
+      if (due >= until) break;
+      if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+      while (inFlight.size >= SENDERS) await Promise.race(inFlight);
+      const p: Promise<void> = one(due).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+  }
+  sent.seconds = (performance.now() - t0) / 1000;
+  return sent;
+}
+
+async function drain(db: DbHandle, merchantId: string): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const [left] = await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_inbox where merchant_id = ${merchantId} and status <> 'processed'`);
+    if (Number(left.n) === 0 || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function seedShop(db: DbHandle, shop: string, prefix: string): Promise<string> {
+  const merchantId = await installShop(db.db, shop);
+  await db.rows(sql`update program_settings set earning = jsonb_set(earning, '{signupPoints}', '0') where merchant_id = ${merchantId}`);
+  // The customers exist already (as after an import), so the bench measures orders.
+  await db.rows(sql`insert into customers (merchant_id, id, shopify_customer_id, email, state)
+    select ${merchantId}, ${prefix} || lpad(g::text, 6, '0'), (100000 + g)::text, 'b' || g || '@example.com', 'member' from generate_series(1, ${CUSTOMERS}) g`);
+  return merchantId;
+}
+
+/**
+ * Two phases. Saturation: 50 senders flat out for BENCH_SECONDS gives `acknowledged_per_s` (the
+ * goal is half the pgbench baseline) and how fast the backlog is credited. Sustained: once that
+ * backlog is credited, deliveries arrive at the goal rate (half the baseline; half the saturated
+ * rate without PostgreSQL) for BENCH_SECONDS, which is where acknowledgement latency and credit lag
+ * are judged: under a load the system keeps up with, as a shop's webhooks arrive on Black Friday,
+ * rather than behind a queue the bench itself piles up. Exactly-once covers both phases.
+ */
 export const run: Scenario = async (env) => {
   const t = await target(env);
   const db = t.db;
@@ -87,82 +169,59 @@ export const run: Scenario = async (env) => {
   if (env.databaseUrl) closeDb = () => db.close();
   try {
     const shop = 'bench-shop.myshopify.com';
-    const merchantId = await installShop(db.db, shop);
-    await db.rows(sql`update program_settings set earning = jsonb_set(earning, '{signupPoints}', '0') where merchant_id = ${merchantId}`);
-    // The customers exist already (as after an import), so the bench measures orders.
-    await db.rows(sql`insert into customers (merchant_id, id, shopify_customer_id, email, state)
-      select ${merchantId}, 'cus_bench' || lpad(g::text, 6, '0'), (100000 + g)::text, 'b' || g || '@example.com', 'member' from generate_series(1, ${CUSTOMERS}) g`);
-
-    const acked = new Map<string, number>();
-    const ackLatencies: number[] = [];
-    let failures = 0;
-    let next = 1;
-    const until = Date.now() + SECONDS * 1000;
-    const url = `${t.url}/webhooks/shopify`;
-    const sender = async () => {
-      while (Date.now() < until) {
-        const n = next++;
-        const orderId = 5_000_000 + n;
-        const payload = orderPayload({
-          id: orderId,
-          customerId: 100001 + (n % CUSTOMERS),
-          lines: [{ price: '24.99', quantity: 2 }, { price: '59.00', discount: '10.00' }, { price: '12.50', quantity: 3 }, { price: '25.00', giftCard: n % 10 === 0 }],
-          shipping: '7.95', tax: '11.20', tip: n % 5 === 0 ? '3.00' : undefined, discountCodes: n % 3 === 0 ? ['BF2026'] : [],
-        });
-        const body = JSON.stringify(payload);
-        const headers = webhookHeaders(t.secret, shop, 'orders/paid', body, randomUUID());
-        const started = performance.now();
-        const res = await fetch(url, { method: 'POST', headers, body });
-        await res.arrayBuffer();
-        ackLatencies.push(performance.now() - started);
-        if (res.status === 200) acked.set(String(orderId), Date.now());
-        else failures += 1;
-      }
-    };
-    const t0 = Date.now();
-    await Promise.all(Array.from({ length: SENDERS }, sender));
-    const ackSeconds = (Date.now() - t0) / 1000;
-    env.log(`acknowledged ${acked.size} in ${ackSeconds.toFixed(1)} s (${failures} failures)`);
-
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const [left] = await db.rows<{ n: number }>(sql`select count(*)::int as n from webhook_inbox where merchant_id = ${merchantId} and status <> 'processed'`);
-      if (Number(left.n) === 0 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 100));
+    const merchantId = await seedShop(db, shop, 'cus_bench');
+    let baseline: number | null = null;
+    if (env.databaseUrl) {
+      // Measured first, on a shop of its own, while the services idle.
+      const baselineShop = await seedShop(db, 'bench-baseline.myshopify.com', 'cus_base');
+      const [row] = await db.rows<{ name: string }>(sql`select current_database() as name`);
+      const u = new URL(env.databaseUrl);
+      u.pathname = `/${row.name}`;
+      const ids = (await db.rows<{ id: string }>(sql`select id from customers where merchant_id = ${baselineShop} limit 1000`)).map((r) => r.id);
+      baseline = await pgbenchBaseline(u.toString(), baselineShop, ids, env.log);
+    } else {
+      env.log('the pgbench baseline needs DATABASE_URL (PostgreSQL); no ratio on the embedded database');
     }
+
+    const t0 = Date.now();
+    const saturated = await send(t, shop, 5_000_000, SECONDS);
+    const ackRate = saturated.acked.size / saturated.seconds;
+    env.log(`saturation: acknowledged ${saturated.acked.size} in ${saturated.seconds.toFixed(1)} s (${saturated.failures} failures)`);
+    await drain(db, merchantId);
+    const [span] = await db.rows<{ n: number; last: Date | string | null }>(sql`
+      select count(*)::int as n, max(created_at) as last from points_transactions where merchant_id = ${merchantId} and type = 'purchase'`);
+    const creditedPerS = Number(span.n) / Math.max(0.001, (new Date(span.last ?? t0).getTime() - t0) / 1000);
+    env.log(`saturation: ${span.n} orders credited at ${creditedPerS.toFixed(1)}/s`);
+
+    const rate = Math.max(1, Math.round(0.5 * (baseline ?? ackRate)));
+    const sustained = await send(t, shop, 6_000_000, SECONDS, rate);
+    env.log(`sustained at ${rate}/s: acknowledged ${sustained.acked.size} in ${sustained.seconds.toFixed(1)} s (${sustained.failures} failures)`);
+    await drain(db, merchantId);
     await t.stop();
+
     const credited = await db.rows<{ order_id: string; n: number; at: Date | string }>(sql`
       select order_id, count(*)::int as n, min(created_at) as at from points_transactions where merchant_id = ${merchantId} and type = 'purchase' group by order_id`);
+    const acked = new Map([...saturated.acked, ...sustained.acked]);
     const lags: number[] = [];
     let exactlyOnce = credited.length === acked.size;
-    let lastCredit = t0;
     for (const c of credited) {
       const ackAt = acked.get(c.order_id);
       if (ackAt === undefined || Number(c.n) !== 1) exactlyOnce = false;
-      const at = new Date(c.at).getTime();
-      lastCredit = Math.max(lastCredit, at);
-      if (ackAt !== undefined) lags.push(Math.max(0, at - ackAt));
+      const lagFrom = sustained.acked.get(c.order_id);
+      if (lagFrom !== undefined) lags.push(Math.max(0, new Date(c.at).getTime() - lagFrom));
     }
     const [{ ok }] = await db.rows<{ ok: boolean }>(sql`
       select bool_and(c.points_balance = coalesce(t.sum, 0)) as ok from customers c
       left join (select customer_id, sum(points) as sum from points_transactions where merchant_id = ${merchantId} group by customer_id) t on t.customer_id = c.id
       where c.merchant_id = ${merchantId}`);
     if (!ok) exactlyOnce = false;
-
-    let baseline: number | null = null;
-    if (env.databaseUrl) {
-      const [row] = await db.rows<{ name: string }>(sql`select current_database() as name`);
-      const u = new URL(env.databaseUrl);
-      u.pathname = `/${row.name}`;
-      const ids = (await db.rows<{ id: string }>(sql`select id from customers where merchant_id = ${merchantId} limit 1000`)).map((r) => r.id);
-      baseline = await pgbenchBaseline(u.toString(), merchantId, ids, env.log);
-    } else {
-      env.log('the pgbench baseline needs DATABASE_URL (PostgreSQL); no ratio on the embedded database');
-    }
+    const failures = saturated.failures + sustained.failures;
     return [
-      { metric: 'acknowledged_per_s', value: Number((acked.size / ackSeconds).toFixed(1)), unit: 'req/s', baseline },
-      { metric: 'ack_latency_p99', value: percentile(ackLatencies, 99), unit: 'ms' },
-      { metric: 'credited_per_s', value: Number((credited.length / Math.max(0.001, (lastCredit - t0) / 1000)).toFixed(1)), unit: 'orders/s' },
+      { metric: 'acknowledged_per_s', value: Number(ackRate.toFixed(1)), unit: 'req/s', baseline },
+      { metric: 'ack_latency_p99', value: percentile(sustained.latencies, 99), unit: 'ms' },
+      { metric: 'ack_latency_p99_saturated', value: percentile(saturated.latencies, 99), unit: 'ms' },
+      { metric: 'sustained_rate', value: rate, unit: 'req/s' },
+      { metric: 'credited_per_s', value: Number(creditedPerS.toFixed(1)), unit: 'orders/s' },
       { metric: 'credit_lag_p99', value: percentile(lags, 99), unit: 'ms' },
       { metric: 'credited_exactly_once', value: exactlyOnce && failures === 0 ? 1 : 0, unit: 'bool' },
     ] satisfies Metric[];
