@@ -1,11 +1,12 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import {
-  customerFingerprints, customers, merchants, newId, orders, programSettings, referralLinks, referrals,
+  customerFingerprints, customers, merchants, newId, orders, referralLinks, referrals,
   type DbOrTx, type FingerprintKind, type ReferralDecision, type ReferralSettings, type Tx,
 } from '@herethere/db';
 import { discountProviderFor, generateDiscountCode, type Deps } from '@herethere/runtime';
 import { postEntry, type LedgerEntry } from '../ledger/post';
+import { merchantConfig } from '../program/config';
 import { enqueueNotification } from '../notification/enqueue';
 import { evaluateReferral, fingerprintHash, normalizeAddress, normalizeEmail, normalizePhone } from './fraud';
 
@@ -21,8 +22,8 @@ export const REFERRAL_DEFAULTS: ReferralSettings = {
 };
 
 export async function referralSettingsOf(db: DbOrTx, merchantId: string): Promise<ReferralSettings> {
-  const [row] = await db.select({ referral: programSettings.referral }).from(programSettings).where(eq(programSettings.merchantId, merchantId));
-  return { ...REFERRAL_DEFAULTS, ...(row?.referral ?? {}) };
+  const config = await merchantConfig(db, merchantId);
+  return { ...REFERRAL_DEFAULTS, ...(config?.program?.referral ?? {}) };
 }
 
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
