@@ -1,5 +1,6 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { Request, Response } from 'express';
+import { sql } from 'drizzle-orm';
 import { webhookInbox } from '@herethere/db';
 import { inboxWakeTopic, type Deps } from '@herethere/runtime';
 import type { MerchantDirectory } from '../auth/merchants';
@@ -10,6 +11,11 @@ import { admit } from './validate';
  * received; the delivery is then written to the inbox (deduplicated on X-Shopify-Webhook-Id)
  * before the 200 goes back, so anything acknowledged is durable.
  */
+/** Answers with JSON; plain `end` skips the ETag hash Express would compute for a body nobody caches. */
+function reply(res: Response, status: number, body: Record<string, unknown>) {
+  res.status(status).set('content-type', 'application/json; charset=utf-8').end(JSON.stringify(body));
+}
+
 export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: MerchantDirectory) {
   // Wake the inbox processor now rather than at its next poll; losing a nudge only costs latency.
   // Deliveries landing in the same turn of the event loop share one nudge (the processor takes
@@ -23,14 +29,24 @@ export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: M
       deps.pubsub.publish(inboxWakeTopic, {}).catch(() => {});
     });
   };
+  // Built once: every delivery runs the same insert, so its SQL need not be rebuilt per request.
+  const record = deps.db.db
+    .insert(webhookInbox)
+    .values({
+      merchantId: sql.placeholder('merchantId'), webhookId: sql.placeholder('webhookId'), topic: sql.placeholder('topic'),
+      shopDomain: sql.placeholder('shopDomain'), apiVersion: sql.placeholder('apiVersion'), payload: sql.placeholder('payload'),
+    })
+    .onConflictDoNothing()
+    .returning({ webhookId: webhookInbox.webhookId })
+    .prepare('webhook_inbox_record');
   return async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const check = await shopify.webhooks.validate({ rawBody, rawRequest: req, rawResponse: res });
     if (!check.valid) {
       if (check.reason === 'missing_headers') {
-        return res.status(400).json({ error: 'missing_headers', message: `Missing headers: ${(check as { missingHeaders?: string[] }).missingHeaders?.join(', ')}` });
+        return reply(res, 400, { error: 'missing_headers', message: `Missing headers: ${(check as { missingHeaders?: string[] }).missingHeaders?.join(', ')}` });
       }
-      return res.status(401).json({ error: 'invalid_hmac', message: 'Webhook HMAC is missing or invalid' });
+      return reply(res, 401, { error: 'invalid_hmac', message: 'Webhook HMAC is missing or invalid' });
     }
     let payload: Record<string, unknown>;
     try {
@@ -38,19 +54,15 @@ export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: M
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       payload = parsed as Record<string, unknown>;
     } catch {
-      return res.status(400).json({ error: 'malformed_json', message: 'Webhook body is not a JSON object' });
+      return reply(res, 400, { error: 'malformed_json', message: 'Webhook body is not a JSON object' });
     }
     const merchant = await directory.byDomain(check.domain);
-    if (!merchant) return res.status(404).json({ error: 'shop_not_installed', message: `${check.domain} has not installed the app` });
+    if (!merchant) return reply(res, 404, { error: 'shop_not_installed', message: `${check.domain} has not installed the app` });
     const topic = String(req.header('x-shopify-topic'));
     const admission = admit(topic, payload, merchant.currency);
-    if (!admission.ok) return res.status(admission.status).json({ status: admission.status === 200 ? 'ignored' : 'rejected', error: admission.error, message: admission.message });
-    const inserted = await deps.db.db
-      .insert(webhookInbox)
-      .values({ merchantId: merchant.id, webhookId: check.webhookId, topic, shopDomain: check.domain, apiVersion: check.apiVersion, payload })
-      .onConflictDoNothing()
-      .returning({ webhookId: webhookInbox.webhookId });
+    if (!admission.ok) return reply(res, admission.status, { status: admission.status === 200 ? 'ignored' : 'rejected', error: admission.error, message: admission.message });
+    const inserted = await record.execute({ merchantId: merchant.id, webhookId: check.webhookId, topic, shopDomain: check.domain, apiVersion: check.apiVersion, payload });
     if (inserted.length) nudge();
-    return res.status(200).json({ status: inserted.length ? 'accepted' : 'duplicate' });
+    return reply(res, 200, { status: inserted.length ? 'accepted' : 'duplicate' });
   };
 }
