@@ -67,7 +67,8 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2], 'EX', tonumber(ARGV[3]))
 return 1`;
 
 export function createRedisCache(url: string, prefix = 'hth:'): Cache {
-  const redis = new Redis(url, { maxRetriesPerRequest: 2, keyPrefix: prefix });
+  // Auto-pipelining sends the commands issued in one turn of the event loop in one write.
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, keyPrefix: prefix, enableAutoPipelining: true });
   redis.defineCommand('setIfNewer', { numberOfKeys: 1, lua: SET_IF_NEWER });
   const setIfNewer = (redis as unknown as { setIfNewer(k: string, v: number, val: string, ttl: number): Promise<number> }).setIfNewer.bind(redis);
   return {

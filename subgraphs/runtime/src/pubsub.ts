@@ -31,8 +31,9 @@ export function createMemoryPubSub(): LivePubSub {
 }
 
 export function createRedisPubSub(url: string): LivePubSub {
-  const publisher = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false });
-  const subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const publisher = new Redis(url, { maxRetriesPerRequest: 2, lazyConnect: false, enableAutoPipelining: true });
+  // No ready check: on a reconnect it would send INFO on a connection already in subscriber mode.
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false, enableReadyCheck: false });
   const ps = new RedisPubSub({ publisher, subscriber });
   return {
     publish: (topic, payload) => ps.publish(topic, payload),
