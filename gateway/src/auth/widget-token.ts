@@ -9,6 +9,27 @@ export const WIDGET_ISSUER = 'herethere-widget';
 
 type WidgetPrincipal = Extract<Principal, { kind: 'customer' | 'visitor' }>;
 
+// The HMAC key is imported once per secret: handing jose the raw bytes imports a WebCrypto key on
+// every sign and verify, which is paid on every storefront request.
+const keys = new Map<string, Promise<CryptoKey>>();
+function keyFor(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+/**
+ * Widget tokens already verified, by (secret, exact token), until the token's own `exp`. A widget
+ * token is stateless (nothing revokes one token), so the same bytes under the same secret always
+ * verify the same way until they expire, and expiry is re-checked on every hit. What can change —
+ * the shop being uninstalled — is checked by the caller on every request, hit or miss.
+ */
+const MAX_VERIFIED = 10_000;
+const verified = new Map<string, { principal: WidgetPrincipal; expiresAt: number }>();
+
 export async function signWidgetToken(secret: string, principal: WidgetPrincipal, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const claims = principal.kind === 'customer'
@@ -21,16 +42,28 @@ export async function signWidgetToken(secret: string, principal: WidgetPrincipal
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
   if (principal.kind === 'customer') jwt.setSubject(principal.customerId);
-  return { token: await jwt.sign(new TextEncoder().encode(secret)), expiresAt };
+  return { token: await jwt.sign(await keyFor(secret)), expiresAt };
 }
 
 export async function verifyWidgetToken(secret: string, token: string): Promise<WidgetPrincipal> {
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), { issuer: WIDGET_ISSUER, algorithms: ['HS256'] });
+  const cacheKey = `${secret}\u0000${token}`;
+  const hit = verified.get(cacheKey);
+  if (hit) {
+    if (hit.expiresAt > Date.now()) return { ...hit.principal };
+    verified.delete(cacheKey);
+  }
+  const { payload } = await jwtVerify(token, await keyFor(secret), { issuer: WIDGET_ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
   const shop = String(payload.shop ?? '');
   if (payload.aud !== shop || typeof payload.mid !== 'string') throw new Error('widget token has an inconsistent audience');
+  let principal: WidgetPrincipal;
   if (payload.kind === 'customer' && typeof payload.sub === 'string' && typeof payload.scid === 'string') {
-    return { kind: 'customer', merchantId: payload.mid, shop, customerId: payload.sub, shopifyCustomerId: payload.scid };
+    principal = { kind: 'customer', merchantId: payload.mid, shop, customerId: payload.sub, shopifyCustomerId: payload.scid };
+  } else if (payload.kind === 'visitor') {
+    principal = { kind: 'visitor', merchantId: payload.mid, shop };
+  } else {
+    throw new Error('widget token has an unknown kind');
   }
-  if (payload.kind === 'visitor') return { kind: 'visitor', merchantId: payload.mid, shop };
-  throw new Error('widget token has an unknown kind');
+  if (verified.size >= MAX_VERIFIED) verified.delete(verified.keys().next().value as string);
+  verified.set(cacheKey, { principal, expiresAt: (payload.exp as number) * 1000 });
+  return { ...principal };
 }

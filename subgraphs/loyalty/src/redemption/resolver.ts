@@ -57,7 +57,11 @@ export class RewardListResolver {
       customerId = input.customerId;
     }
     const result = await redeem(ctx, { merchantId: p.merchantId, customerId, rewardId: input.rewardId, idempotencyKey: input.idempotencyKey, steps: input.steps, actor: describePrincipal(ctx.principal) });
-    customerByKey(ctx).clear(`${p.merchantId}/${customerId}`);
+    const key = `${p.merchantId}/${customerId}` as const;
+    // The balance moved: never answer with a row loaded before the redemption. An issued
+    // redemption brings the row its own transaction read; otherwise it is read again.
+    customerByKey(ctx).clear(key);
+    if (result.ok && result.customer) customerByKey(ctx).prime(key, result.customer);
     const customer = await loadCustomer(ctx, p.merchantId, customerId);
     if (!result.ok) return { redemption: result.redemption ?? null, customer, userErrors: [result.error] };
     if (result.reward) rewardByKey(ctx).prime(`${p.merchantId}/${result.reward.id}`, toRewardView(result.reward));

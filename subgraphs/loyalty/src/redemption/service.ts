@@ -4,6 +4,7 @@ import {
   AdminApiUnavailable, DiscountRejected, discountProviderFor, discountProviderForMerchant, generateDiscountCode, userError, UserError, UserErrorCode,
   type Deps, type DiscountProvider, type DiscountRequest,
 } from '@herethere/runtime';
+import type { CustomerRow } from '../customer/data';
 import { afterPosted, postEntry, type LedgerEntry } from '../ledger/post';
 import { enqueueNotification } from '../notification/enqueue';
 
@@ -21,7 +22,7 @@ export interface RedeemInput {
 }
 
 export type RedeemResult =
-  | { ok: true; redemption: RedemptionRow; replayed: boolean; reward?: RewardRow }
+  | { ok: true; redemption: RedemptionRow; replayed: boolean; reward?: RewardRow; customer?: CustomerRow }
   | { ok: false; error: UserError; redemption?: RedemptionRow | null };
 
 /**
@@ -198,8 +199,9 @@ export async function redeem(deps: Deps, input: RedeemInput): Promise<RedeemResu
 async function issue(deps: Deps, provider: DiscountProvider, reward: RewardRow, row: RedemptionRow, shopifyCustomerId: string): Promise<RedeemResult> {
   try {
     const created = await provider.create(discountRequestFor(reward, row, shopifyCustomerId));
-    const issued = await markIssued(deps, row, created.id);
-    if (issued) return { ok: true, redemption: issued, replayed: false, reward };
+    const issued = await deps.db.db.transaction((tx) => issueInTx(deps, tx, row, created.id));
+    // The customer as this transaction left it: the caller answers with it instead of reading it again.
+    if (issued) return { ok: true, redemption: issued.redemption, replayed: false, reward, customer: issued.customer ?? undefined };
   } catch (err) {
     let error: UserError;
     let reason: string;
@@ -225,30 +227,33 @@ async function issue(deps: Deps, provider: DiscountProvider, reward: RewardRow, 
 
 /** reserved → issued, and the reward_issued message in the same transaction. Null if the row was no longer reserved. */
 export async function markIssued(deps: Deps, row: RedemptionRow, shopifyDiscountId: string, tx?: Tx): Promise<RedemptionRow | null> {
-  const run = async (t: Tx) => {
-    const now = new Date();
-    const [updated] = await t.update(rewardRedemptions)
-      .set({ status: 'issued', shopifyDiscountId, issuedAt: now, updatedAt: now })
-      .where(and(eq(rewardRedemptions.merchantId, row.merchantId), eq(rewardRedemptions.id, row.id), eq(rewardRedemptions.status, 'reserved')))
-      .returning();
-    if (!updated) return null;
-    const [c] = await t.select({ email: customers.email, balance: customers.pointsBalance, rewardName: rewards.name })
-      .from(customers)
-      .innerJoin(rewards, and(eq(rewards.merchantId, customers.merchantId), eq(rewards.id, row.rewardId)))
-      .where(and(eq(customers.merchantId, row.merchantId), eq(customers.id, row.customerId)));
-    if (c?.email) {
-      await enqueueNotification(t, {
-        merchantId: row.merchantId, customerId: row.customerId, kind: 'reward_issued', channel: 'email',
-        payload: {
-          reward: { name: c.rewardName, code: updated.discountCode, value: updated.valueMinor, expiresAt: updated.expiresAt?.toISOString().slice(0, 10) ?? null },
-          points: { balance: c.balance, spent: updated.pointsSpent },
-        },
-        dedupeKey: `reward_issued:${row.id}`,
-      });
-    }
-    return updated;
-  };
+  const run = async (t: Tx) => (await issueInTx(deps, t, row, shopifyDiscountId))?.redemption ?? null;
   return tx ? run(tx) : deps.db.db.transaction(run);
+}
+
+/** markIssued's work, also answering with the customer row it read (balance after the redemption). */
+async function issueInTx(deps: Deps, t: Tx, row: RedemptionRow, shopifyDiscountId: string): Promise<{ redemption: RedemptionRow; customer: CustomerRow | null } | null> {
+  const now = new Date();
+  const [updated] = await t.update(rewardRedemptions)
+    .set({ status: 'issued', shopifyDiscountId, issuedAt: now, updatedAt: now })
+    .where(and(eq(rewardRedemptions.merchantId, row.merchantId), eq(rewardRedemptions.id, row.id), eq(rewardRedemptions.status, 'reserved')))
+    .returning();
+  if (!updated) return null;
+  const [c] = await t.select({ customer: customers, rewardName: rewards.name })
+    .from(customers)
+    .innerJoin(rewards, and(eq(rewards.merchantId, customers.merchantId), eq(rewards.id, row.rewardId)))
+    .where(and(eq(customers.merchantId, row.merchantId), eq(customers.id, row.customerId)));
+  if (c?.customer.email) {
+    await enqueueNotification(t, {
+      merchantId: row.merchantId, customerId: row.customerId, kind: 'reward_issued', channel: 'email',
+      payload: {
+        reward: { name: c.rewardName, code: updated.discountCode, value: updated.valueMinor, expiresAt: updated.expiresAt?.toISOString().slice(0, 10) ?? null },
+        points: { balance: c.customer.pointsBalance, spent: updated.pointsSpent },
+      },
+      dedupeKey: `reward_issued:${row.id}`,
+    });
+  }
+  return { redemption: updated, customer: c?.customer ?? null };
 }
 
 /**
