@@ -209,11 +209,17 @@ export function inboxProcessor(deps: Deps, handlers: Record<string, WebhookHandl
     const timer = setTimeout(wake, opts.idleMs ?? 1000);
     sleepers.add(wake);
   });
+  const maxBatch = opts.batchSize ?? 20;
   const loop = async () => {
+    // Batches grow while they come back full and shrink when they do not: one or two deliveries
+    // at a time when the shop is quiet (each pushed as soon as it is credited), up to `batchSize`
+    // under a flood (one commit for many).
+    let size = 1;
     while (!stopped) {
       let handled = 0;
       try {
-        handled = await processInboxBatch(deps, handlers, opts);
+        handled = await processInboxBatch(deps, handlers, { ...opts, batchSize: size });
+        size = handled >= size ? Math.min(size * 2, maxBatch) : Math.max(1, Math.ceil(size / 2));
       } catch (err) {
         deps.log.error('inbox claim failed', { error: String((err as { cause?: unknown }).cause ?? (err as Error).message) });
       }
