@@ -15,7 +15,9 @@ export interface Service {
  * load generator never shares an event loop with the server it measures.
  */
 export async function startService(name: string, port: number, env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts', name], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts', name], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', LOG_LEVEL: 'error', SEED_DEMO: 'false', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -58,6 +58,8 @@ export const run: Scenario = async (env) => {
       select ${merchantId}, 'cus_push' || lpad(g::text, 6, '0'), (200000 + g)::text, 'member' from generate_series(1, ${SUBSCRIBERS}) g`);
 
     const received = new Map<string, number>();
+    const receivedWall = new Map<string, number>();
+    const ackedWall = new Map<string, number>();
     const waiting = new Map<string, () => void>();
     env.log(`opening ${SUBSCRIBERS} subscriptions`);
     const ready: Promise<void>[] = [];
@@ -78,6 +80,7 @@ export const run: Scenario = async (env) => {
           const orderId = /Order (\d+)/.exec(reason)?.[1];
           if (orderId && !received.has(orderId)) {
             received.set(orderId, performance.now());
+            receivedWall.set(orderId, Date.now());
             waiting.get(orderId)?.();
           }
         },
@@ -100,6 +103,7 @@ export const run: Scenario = async (env) => {
         const res = await fetch(`${t.url}/webhooks/shopify`, { method: 'POST', headers: webhookHeaders(config.shopify.apiSecret, shop, 'orders/paid', body, randomUUID()), body });
         await res.arrayBuffer();
         const ackedAt = performance.now();
+        ackedWall.set(orderId, Date.now());
         await Promise.race([arrived, new Promise((r) => setTimeout(r, 10_000))]);
         const at = received.get(orderId);
         if (at !== undefined) latencies.push(Math.max(0, at - ackedAt));
@@ -107,6 +111,20 @@ export const run: Scenario = async (env) => {
     };
     await Promise.all(Array.from({ length: SENDERS }, sender));
     env.log(`${latencies.length}/${ORDERS} pushes received`);
+    // Where the time goes: acknowledgement to the ledger entry (inbox pickup and crediting), then
+    // the entry to the subscriber (commit, pub/sub, gateway, WebSocket).
+    const posted = await t.db.rows<{ order_id: string; at: Date | string }>(sql`
+      select order_id, min(created_at) as at from points_transactions where merchant_id = ${merchantId} and type = 'purchase' group by order_id`);
+    const toEntry: number[] = [];
+    const toSubscriber: number[] = [];
+    for (const p of posted) {
+      const at = new Date(p.at).getTime();
+      const acked = ackedWall.get(p.order_id);
+      const got = receivedWall.get(p.order_id);
+      if (acked !== undefined) toEntry.push(at - acked);
+      if (got !== undefined) toSubscriber.push(got - at);
+    }
+    env.log(`ack → entry p50 ${percentile(toEntry, 50)} ms, p99 ${percentile(toEntry, 99)} ms; entry → subscriber p50 ${percentile(toSubscriber, 50)} ms, p99 ${percentile(toSubscriber, 99)} ms`);
     return [
       { metric: 'push_latency_p99', value: percentile(latencies, 99), unit: 'ms' },
       { metric: 'push_latency_p50', value: percentile(latencies, 50), unit: 'ms' },
