@@ -193,6 +193,14 @@ describe('campaign lifecycle', () => {
     const token = await merchantToken(stack.config, shop);
     const t = await gql<{ vipTierCreate: { vipTier: { id: string } } }>(stack.url, token, 'mutation { vipTierCreate(input: { name: "Gold", threshold: 0, thresholdKind: ORDER_COUNT }) { vipTier { id } } }');
     const gold = t.body.data!.vipTierCreate.vipTier.id;
+    // Creating the tier queues a recompute of the shop's members; let it finish first, so it cannot
+    // move the members placed in (or out of) the tier below.
+    for (let waited = 0; ; waited += 50) {
+      const [job] = await rows<{ n: number }>(sql`select count(*)::int as n from gamification_jobs where merchant_id = ${m} and kind = 'tier_recompute' and requested_at is not null`);
+      if (Number(job.n) === 0) break;
+      if (waited > 20_000) throw new Error('the tier recompute did not finish');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const people = [
       { id: newId('customer'), marketing: true, tier: gold },
       { id: newId('customer'), marketing: false, tier: gold },
