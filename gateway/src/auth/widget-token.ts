@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
-import type { Principal } from '@herethere/runtime';
+import { hmacKey, type Principal } from '@herethere/runtime';
 
 /**
  * The storefront widget's credential: a short-lived HS256 JWT issued by /proxy/session after the
@@ -8,18 +8,6 @@ import type { Principal } from '@herethere/runtime';
 export const WIDGET_ISSUER = 'herethere-widget';
 
 type WidgetPrincipal = Extract<Principal, { kind: 'customer' | 'visitor' }>;
-
-// The HMAC key is imported once per secret: handing jose the raw bytes imports a WebCrypto key on
-// every sign and verify, which is paid on every storefront request.
-const keys = new Map<string, Promise<CryptoKey>>();
-function keyFor(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
-    keys.set(secret, key);
-  }
-  return key;
-}
 
 /**
  * Widget tokens already verified, by (secret, exact token), until the token's own `exp`. A widget
@@ -42,7 +30,7 @@ export async function signWidgetToken(secret: string, principal: WidgetPrincipal
     .setIssuedAt()
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000));
   if (principal.kind === 'customer') jwt.setSubject(principal.customerId);
-  return { token: await jwt.sign(await keyFor(secret)), expiresAt };
+  return { token: await jwt.sign(await hmacKey(secret)), expiresAt };
 }
 
 export async function verifyWidgetToken(secret: string, token: string): Promise<WidgetPrincipal> {
@@ -52,7 +40,7 @@ export async function verifyWidgetToken(secret: string, token: string): Promise<
     if (hit.expiresAt > Date.now()) return { ...hit.principal };
     verified.delete(cacheKey);
   }
-  const { payload } = await jwtVerify(token, await keyFor(secret), { issuer: WIDGET_ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
+  const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: WIDGET_ISSUER, algorithms: ['HS256'], requiredClaims: ['exp'] });
   const shop = String(payload.shop ?? '');
   if (payload.aud !== shop || typeof payload.mid !== 'string') throw new Error('widget token has an inconsistent audience');
   let principal: WidgetPrincipal;

@@ -12,10 +12,12 @@ const DEFAULT_TTL_SECONDS = 60;
 /** Bound on each process-wide cache below; the oldest entry goes first when full. */
 const MAX_ENTRIES = 10_000;
 
-// The HMAC key is imported once per secret. Passing the raw bytes to jose makes it import a
-// WebCrypto key on every sign and every verify, a measurable share of each request under load.
+/**
+ * The HS256 key for a secret, imported once. Passing the raw bytes to jose makes it import a
+ * WebCrypto key on every sign and every verify, a measurable share of each request under load.
+ */
 const keys = new Map<string, Promise<CryptoKey>>();
-function keyFor(secret: string): Promise<CryptoKey> {
+export function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
@@ -49,7 +51,7 @@ export async function signInternalCredential(secret: string, audience: string, p
     .setAudience(audience)
     .setIssuedAt(Math.floor(now / 1000))
     .setExpirationTime(Math.floor(now / 1000) + ttlSeconds)
-    .sign(await keyFor(secret));
+    .sign(await hmacKey(secret));
   remember(signed, cacheKey, { token, reuseUntil: now + (ttlSeconds * 1000) / 2 });
   return token;
 }
@@ -69,7 +71,7 @@ export async function verifyInternalCredential(secret: string, audience: string,
     if (hit.expiresAt > Date.now()) return hit.principal;
     verified.delete(cacheKey);
   }
-  const { payload } = await jwtVerify(token, await keyFor(secret), { issuer: ISSUER, audience, algorithms: ['HS256'], requiredClaims: ['exp'] });
+  const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: ISSUER, audience, algorithms: ['HS256'], requiredClaims: ['exp'] });
   const principal = payload.principal as Principal | undefined;
   if (!principal || typeof principal !== 'object' || typeof principal.kind !== 'string') throw new Error('internal credential carries no principal');
   // One verified principal may serve several requests: nothing may change it in place.
