@@ -38,6 +38,10 @@ const handlers: Record<string, WebhookHandler> = {
     return { outcome: `recorded ${d.webhookId}`, after: async () => void afterCommit.push(d.webhookId) };
   },
   'test/later': async () => ({ defer: 'not yet' }),
+  'test/push-fails': async (tx, _deps, d) => {
+    await tx.execute(sql`insert into inbox_effects (webhook_id) values (${d.webhookId})`);
+    return { outcome: `recorded ${d.webhookId}`, after: async () => { throw new Error('pub/sub is down'); } };
+  },
 };
 
 const status = async () => db.rows<{ webhook_id: string; status: string; outcome: string | null; last_error: string | null }>(
@@ -71,5 +75,15 @@ describe('inbox batches', () => {
     expect(effects.map((e) => e.webhook_id)).toEqual(['b1', 'b3']);
     // After-commit work ran once per committed delivery, never for the rolled-back attempt.
     expect(afterCommit.sort()).toEqual(['b1', 'b3']);
+  });
+
+  it('keeps a committed delivery processed when its after-commit work fails, and does not run it again', async () => {
+    await deliver(['d1', 'd2'], 'test/push-fails');
+    expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(2);
+    const rows = Object.fromEntries((await status()).map((r) => [r.webhook_id, r]));
+    expect([rows.d1.status, rows.d1.outcome, rows.d2.status]).toEqual(['processed', 'recorded d1', 'processed']);
+    const effects = await db.rows<{ n: number }>(sql`select count(*)::int as n from inbox_effects where webhook_id in ('d1', 'd2')`);
+    expect(Number(effects[0].n)).toBe(2);
+    expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(0);
   });
 });

@@ -121,10 +121,20 @@ async function processTogether(deps: Deps, handlers: Record<string, WebhookHandl
     return out;
   });
   // Live pushes go out for different customers at once, for one customer in the order they happened.
-  const byCustomer = new Map<string, (() => Promise<void>)[]>();
-  for (const { d, outcome } of done) if (outcome.after) byCustomer.set(customerKey(d), [...(byCustomer.get(customerKey(d)) ?? []), outcome.after]);
+  const byCustomer = new Map<string, { d: InboxDelivery; after: () => Promise<void> }[]>();
+  for (const { d, outcome } of done) {
+    if (outcome.after) byCustomer.set(customerKey(d), [...(byCustomer.get(customerKey(d)) ?? []), { d, after: outcome.after }]);
+  }
   await Promise.all([...byCustomer.values()].map(async (steps) => {
-    for (const step of steps) await step();
+    for (const { d, after } of steps) {
+      try {
+        await after();
+      } catch (err) {
+        // The deliveries are committed and stay processed: processing them again would change
+        // nothing (the ledger already has their entries), so a failed push is logged, not retried.
+        deps.log.warn('after-commit work failed', { topic: d.topic, webhookId: d.webhookId, error: (err as Error).message.slice(0, 200) });
+      }
+    }
   }));
 }
 
