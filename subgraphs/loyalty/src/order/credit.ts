@@ -46,28 +46,40 @@ export interface CreditResult {
   posted: LedgerEntry[];
 }
 
+/** Whether an order's points wait out the merchant's approval period. */
+export const isPending = (program: ProgramRow, points: number): boolean => points > 0 && (program.earning.approvalDays ?? 0) > 0;
+
+/** The customer's ledger head, as the statement that locks their row returns it. */
+export const headColumns = { balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash };
+
+/** What counting an order changes on the customer's row: spend, order count, activity, points held pending. */
+export const countOrder = (totalMinor: number, pendingPoints: number, now: Date) => ({
+  lifetimeSpendMinor: sql`${customers.lifetimeSpendMinor} + ${totalMinor}`,
+  ordersCount: sql`${customers.ordersCount} + 1`,
+  lastActivityAt: now,
+  ...(pendingPoints ? { pointsPending: sql`${customers.pointsPending} + ${pendingPoints}` } : {}),
+});
+
 /**
  * Credits an order's points to a customer: posted at once, or held as pending points during the
  * merchant's approval period. Records the total on the order so refunds claw back at this rate.
- * `entries` may come precomputed (the orders/paid handler needs the total before it records the order).
+ * `entries` may come precomputed, and `counted` is the head returned by a caller that already
+ * counted the order on the customer's row (the orders/paid handler does it with the order insert).
  */
-export async function creditOrder(tx: Tx, deps: Deps, program: ProgramRow, order: OrderRow, customerId: string, facts: OrderFacts, entries?: PendingEntry[]): Promise<CreditResult> {
+export async function creditOrder(
+  tx: Tx, deps: Deps, program: ProgramRow, order: OrderRow, customerId: string, facts: OrderFacts, entries?: PendingEntry[], counted?: LedgerHead,
+): Promise<CreditResult> {
   const earned = entries ?? (await earningEntries(tx, deps, program, customerId, facts));
   const points = earned.reduce((sum, e) => sum + e.points, 0);
-  const pending = points > 0 && (program.earning.approvalDays ?? 0) > 0;
+  const pending = isPending(program, points);
   const now = new Date();
   // One statement counts the order towards the customer's spend, takes their row lock for the
   // posts below and reads their ledger head.
-  const [head] = await tx
+  const head = counted ?? (await tx
     .update(customers)
-    .set({
-      lifetimeSpendMinor: sql`${customers.lifetimeSpendMinor} + ${order.totalMinor}`,
-      ordersCount: sql`${customers.ordersCount} + 1`,
-      lastActivityAt: now,
-      ...(pending ? { pointsPending: sql`${customers.pointsPending} + ${points}` } : {}),
-    })
+    .set(countOrder(order.totalMinor, pending ? points : 0, now))
     .where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)))
-    .returning({ balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash });
+    .returning(headColumns))[0];
   if (!head) throw new Error(`customer ${customerId} not found while crediting order ${order.id}`);
   const posted: LedgerEntry[] = [];
   if (pending) {

@@ -1,11 +1,12 @@
-import { orders, type Tx } from '@herethere/db';
+import { and, eq } from 'drizzle-orm';
+import { customers, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
 import { ensureCustomer } from '../customer/ensure';
 import { invalidateCustomer } from '../customer/cache';
 import { afterPosted } from '../ledger/post';
 import type { OrderFacts } from '../earning/hooks';
-import { creditOrder, earningEntries, type OrderRow } from './credit';
+import { countOrder, creditOrder, earningEntries, headColumns, isPending, type OrderRow } from './credit';
 import { emitOrderEvent } from './events';
 import { parseOrder, type RawOrder } from './payload';
 import { programOf } from './settings';
@@ -32,30 +33,38 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
   const facts: OrderFacts = { orderId: parsed.orderId, baseMinor, currency: parsed.currency, productIds: parsed.productIds, collectionIds: [], processedAt: parsed.processedAt };
   const crediting = customer && !cancelled && ctx.program.enabled && customer.state !== 'redacted';
   const entries = crediting ? await earningEntries(tx, deps, ctx.program, customer.id, facts) : [];
-  const inserted = await tx
-    .insert(orders)
-    .values({
-      merchantId: d.merchantId, id: parsed.orderId, customerId, shopifyCustomerId: parsed.shopifyCustomerId, emailNormalized,
-      orderName: parsed.orderName, currency: parsed.currency, totalMinor: parsed.totalMinor, earningBaseMinor: baseMinor,
-      status: cancelled ? 'cancelled' : 'paid', discountCodes: parsed.discountCodes, referralCode: parsed.referralCode, processedAt: parsed.processedAt,
-      pointsEarned: entries.reduce((sum, e) => sum + e.points, 0),
-    })
-    .onConflictDoNothing()
-    .returning();
-  const order: OrderRow | undefined = inserted[0];
-  if (!order) return { outcome: `order ${parsed.orderId} already recorded; nothing credited again` };
-  if (cancelled) return { outcome: `order ${parsed.orderId} was cancelled before payment was recorded; nothing credited` };
-  if (!customerId) {
-    return { outcome: emailNormalized ? `guest order ${parsed.orderId} kept; credited when the customer account appears` : `order ${parsed.orderId} has no customer; nothing credited` };
+  const now = new Date();
+  const row: OrderRow = {
+    merchantId: d.merchantId, id: parsed.orderId, customerId, shopifyCustomerId: parsed.shopifyCustomerId, emailNormalized,
+    orderName: parsed.orderName, currency: parsed.currency, totalMinor: parsed.totalMinor, earningBaseMinor: baseMinor, refundedMinor: 0,
+    status: cancelled ? 'cancelled' : 'paid', pointsEarned: entries.reduce((sum, e) => sum + e.points, 0), pointsClawedBack: 0,
+    discountCodes: parsed.discountCodes, referralCode: parsed.referralCode, processedAt: parsed.processedAt, createdAt: now, updatedAt: now,
+  };
+  if (!crediting) {
+    const [recorded] = await tx.insert(orders).values(row).onConflictDoNothing().returning({ id: orders.id });
+    if (!recorded) return { outcome: `order ${parsed.orderId} already recorded; nothing credited again` };
+    if (cancelled) return { outcome: `order ${parsed.orderId} was cancelled before payment was recorded; nothing credited` };
+    if (!customerId) {
+      return { outcome: emailNormalized ? `guest order ${parsed.orderId} kept; credited when the customer account appears` : `order ${parsed.orderId} has no customer; nothing credited` };
+    }
+    if (!ctx.program.enabled) {
+      await emitOrderEvent(tx, deps, 'paid', row, parsed);
+      return { outcome: `program disabled; order ${parsed.orderId} recorded without points` };
+    }
+    return { outcome: `customer was redacted; order ${parsed.orderId} recorded without points` };
   }
-  if (!ctx.program.enabled) {
-    await emitOrderEvent(tx, deps, 'paid', { ...order, customerId }, parsed);
-    return { outcome: `program disabled; order ${parsed.orderId} recorded without points` };
-  }
-  if (!crediting) return { outcome: `customer was redacted; order ${parsed.orderId} recorded without points` };
 
-  const credit = await creditOrder(tx, deps, ctx.program, order, customerId, facts, entries);
-  await emitOrderEvent(tx, deps, 'paid', { ...order, customerId, pointsEarned: credit.points }, parsed);
+  // One statement records the order and, only if it is new, counts it on the customer's row,
+  // taking their lock and returning the ledger head the order's entries chain from.
+  const recorded = tx.$with('recorded').as(tx.insert(orders).values(row).onConflictDoNothing().returning({ id: orders.id }));
+  const [head] = await tx.with(recorded).update(customers)
+    .set(countOrder(row.totalMinor, isPending(ctx.program, row.pointsEarned) ? row.pointsEarned : 0, now))
+    .from(recorded)
+    .where(and(eq(customers.merchantId, d.merchantId), eq(customers.id, customer.id)))
+    .returning(headColumns);
+  if (!head) return { outcome: `order ${parsed.orderId} already recorded; nothing credited again` };
+  const credit = await creditOrder(tx, deps, ctx.program, row, customer.id, facts, entries, head);
+  await emitOrderEvent(tx, deps, 'paid', row, parsed);
   return {
     outcome: credit.pending ? `${credit.points} points pending approval for order ${parsed.orderId}` : `credited ${credit.points} points for order ${parsed.orderId}`,
     after: async () => {
