@@ -178,6 +178,16 @@ describe('completion on the friend’s first paid order', () => {
     expect((await referralsOf(ada.customerId)).map((r) => r.status)).toEqual(['completed']);
   });
 
+  it('the advocate sees the reward at once, even with their balance cached from before', async () => {
+    const ada = await person();
+    const balance = async () => (await gql<{ me: { pointsBalance: number } }>(stack.url, ada.token, '{ me { pointsBalance } }')).body.data!.me.pointsBalance;
+    const before = await balance();
+    const { code } = await linkFor(ada);
+    const landing = await land(code, freshIp());
+    await paidOrder(await person(), { attribution: landing.attribution });
+    expect(await balance()).toBe(before + 500);
+  });
+
   it('the friend’s welcome code on the order is attribution enough', async () => {
     const ada = await person();
     const { code } = await linkFor(ada);

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { customers, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
-import { afterPosted, postEntry, type LedgerEntry } from '../ledger/post';
+import { afterPosted, ledgerMark, postEntry, postedSince } from '../ledger/post';
 import { creditOrder, factsOf } from '../order/credit';
 import { emitOrderEvent } from '../order/events';
 import { programOf } from '../order/settings';
@@ -43,13 +43,13 @@ function shopifyIdOf(raw: RawCustomer): string {
  * orders placed with the same email are credited to the new account.
  */
 export async function handleCustomerCreated(tx: Tx, deps: Deps, d: InboxDelivery): Promise<HandlerOutcome> {
+  const mark = ledgerMark(tx);
   const raw = d.payload as RawCustomer;
   const shopifyId = shopifyIdOf(raw);
   const profile = profileOf(raw);
   const { id: customerId } = await ensureCustomer(tx, d.merchantId, shopifyId, profile);
   await tx.update(customers).set({ ...profile, updatedAt: new Date() }).where(and(eq(customers.merchantId, d.merchantId), eq(customers.id, customerId)));
   const ctx = await programOf(tx, d.merchantId);
-  const posted: LedgerEntry[] = [];
   const notes: string[] = [];
   if (ctx?.program.enabled && ctx.program.earning.signupPoints > 0) {
     const r = await postEntry(deps, tx, {
@@ -57,7 +57,6 @@ export async function handleCustomerCreated(tx: Tx, deps: Deps, d: InboxDelivery
       source: 'system', idempotencyKey: `signup:${shopifyId}`, actor: 'webhook:customers/create',
     });
     if (r.status === 'posted') {
-      posted.push(r.entry);
       notes.push(`signup bonus ${r.entry.points}`);
     }
   }
@@ -67,11 +66,11 @@ export async function handleCustomerCreated(tx: Tx, deps: Deps, d: InboxDelivery
       .orderBy(asc(orders.processedAt)).for('update');
     for (const order of guests) {
       const credit = await creditOrder(tx, deps, ctx.program, order, customerId, factsOf(order, order.earningBaseMinor));
-      posted.push(...credit.posted);
       await emitOrderEvent(tx, deps, 'paid', { ...order, customerId, pointsEarned: credit.points });
       notes.push(`guest order ${order.id} credited ${credit.points}`);
     }
   }
+  const posted = postedSince(tx, mark);
   return {
     outcome: `customer ${shopifyId} joined${notes.length ? `: ${notes.join(', ')}` : ''}`,
     after: async () => {

@@ -139,9 +139,24 @@ export async function postEntry(deps: Deps, tx: Tx, input: PostInput, options: D
     if (!existing) throw new Error(`ledger entry ${input.idempotencyKey} conflicted but cannot be found`);
     return { status: 'duplicate', entry: existing };
   }
+  const posted = postedIn.get(tx) ?? [];
+  posted.push(entry);
+  postedIn.set(tx, posted);
   for (const listener of ledgerListeners()) await listener(tx, deps, entry);
   return { status: 'posted', entry };
 }
+
+/** Entries posted in each open transaction, in order, whoever posted them (listeners included). */
+const postedIn = new WeakMap<object, LedgerEntry[]>();
+
+/** A position in the transaction's postings; `postedSince` lists what came after it. */
+export const ledgerMark = (tx: Tx): number => postedIn.get(tx)?.length ?? 0;
+
+/**
+ * Everything posted in `tx` since `mark`: a handler pushes all of it after commit, including the
+ * entries its listeners posted for other customers (an advocate's referral reward, say).
+ */
+export const postedSince = (tx: Tx, mark: number): LedgerEntry[] => (postedIn.get(tx) ?? []).slice(mark);
 
 async function entryByKey(tx: Tx, merchantId: string, idempotencyKey: string): Promise<LedgerEntry | undefined> {
   const [existing] = await tx.select().from(pointsTransactions)

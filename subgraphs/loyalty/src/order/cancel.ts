@@ -3,7 +3,7 @@ import { orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
 import { invalidateCustomer } from '../customer/cache';
-import { afterPosted } from '../ledger/post';
+import { afterPosted, ledgerMark, postedSince } from '../ledger/post';
 import { emitOrderEvent } from './events';
 import { parseOrder, type RawOrder } from './payload';
 import { reverseOrderPoints } from './reverse';
@@ -14,6 +14,7 @@ import { programOf } from './settings';
  * orders/paid records the order as cancelled, so the late paid delivery credits nothing.
  */
 export async function handleOrderCancelled(tx: Tx, deps: Deps, d: InboxDelivery): Promise<HandlerOutcome> {
+  const mark = ledgerMark(tx);
   const ctx = await programOf(tx, d.merchantId);
   if (!ctx) return { outcome: 'shop has no program; nothing reversed' };
   const parsed = parseOrder(d.payload as RawOrder, ctx.merchant.currency);
@@ -33,12 +34,13 @@ export async function handleOrderCancelled(tx: Tx, deps: Deps, d: InboxDelivery)
   const updated = { ...order, status: 'cancelled' as const, pointsClawedBack: order.pointsEarned };
   await tx.update(orders).set({ status: 'cancelled', pointsClawedBack: order.pointsEarned, updatedAt: new Date() }).where(and(eq(orders.merchantId, d.merchantId), eq(orders.id, order.id)));
   await emitOrderEvent(tx, deps, 'cancelled', updated, parsed);
+  const posted = postedSince(tx, mark);
   return {
     outcome: `order ${order.id} cancelled: reversed ${remaining} points${reversed.fromPending ? ' from pending' : ''}`,
     after: async () => {
       // Pending points and order counts move without a ledger entry: drop the cached row too.
       if (order.customerId) await invalidateCustomer(deps, d.merchantId, order.customerId);
-      if (reversed.posted) await afterPosted(deps, reversed.posted);
+      for (const e of posted) await afterPosted(deps, e);
     },
   };
 }

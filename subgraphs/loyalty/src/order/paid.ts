@@ -4,7 +4,7 @@ import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
 import { ensureCustomer } from '../customer/ensure';
 import { invalidateCustomer } from '../customer/cache';
-import { afterPosted } from '../ledger/post';
+import { afterPosted, ledgerMark, postedSince } from '../ledger/post';
 import type { OrderFacts } from '../earning/hooks';
 import { countOrder, creditOrder, earningEntries, headColumns, isPending, type OrderRow } from './credit';
 import { emitOrderEvent } from './events';
@@ -16,6 +16,7 @@ import { programOf } from './settings';
  * entries commit together; a redelivery finds the row and does nothing.
  */
 export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Promise<HandlerOutcome> {
+  const mark = ledgerMark(tx);
   const ctx = await programOf(tx, d.merchantId);
   if (!ctx) return { outcome: 'shop has no program; nothing credited' };
   const parsed = parseOrder(d.payload as RawOrder, ctx.merchant.currency);
@@ -65,12 +66,13 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
   if (!head) return { outcome: `order ${parsed.orderId} already recorded; nothing credited again` };
   const credit = await creditOrder(tx, deps, ctx.program, row, customer.id, facts, entries, head);
   await emitOrderEvent(tx, deps, 'paid', row, parsed);
+  const posted = postedSince(tx, mark);
   return {
     outcome: credit.pending ? `${credit.points} points pending approval for order ${parsed.orderId}` : `credited ${credit.points} points for order ${parsed.orderId}`,
     after: async () => {
       // Pending points and order counts move without a ledger entry: drop the cached row too.
       if (customerId) await invalidateCustomer(deps, d.merchantId, customerId);
-      for (const e of credit.posted) await afterPosted(deps, e);
+      for (const e of posted) await afterPosted(deps, e);
     },
   };
 }

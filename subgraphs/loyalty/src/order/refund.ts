@@ -3,7 +3,7 @@ import { idempotencyRecords, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { clawbackFor } from '../earning/rules';
 import { invalidateCustomer } from '../customer/cache';
-import { afterPosted } from '../ledger/post';
+import { afterPosted, ledgerMark, postedSince } from '../ledger/post';
 import { emitOrderEvent } from './events';
 import { parseRefund, type RawRefund } from './payload';
 import { reverseOrderPoints } from './reverse';
@@ -14,6 +14,7 @@ import { programOf } from './settings';
  * order earned (not today's rate). A refund that arrives before its order is deferred.
  */
 export async function handleRefundCreated(tx: Tx, deps: Deps, d: InboxDelivery): Promise<HandlerOutcome> {
+  const mark = ledgerMark(tx);
   const ctx = await programOf(tx, d.merchantId);
   if (!ctx) return { outcome: 'shop has no program; nothing clawed back' };
   const refund = parseRefund(d.payload as RawRefund, ctx.merchant.currency);
@@ -40,12 +41,13 @@ export async function handleRefundCreated(tx: Tx, deps: Deps, d: InboxDelivery):
     .where(and(eq(orders.merchantId, d.merchantId), eq(orders.id, order.id)));
   await emitOrderEvent(tx, deps, 'refunded', updated);
   const negative = reversed.posted && reversed.posted.balanceAfter < 0 ? ` (balance now ${reversed.posted.balanceAfter}: points were already spent)` : '';
+  const posted = postedSince(tx, mark);
   return {
     outcome: `refund ${refund.refundId}: clawed back ${clawback} points${reversed.fromPending ? ' from pending' : ''}${negative}`,
     after: async () => {
       // Pending points and order counts move without a ledger entry: drop the cached row too.
       if (order.customerId) await invalidateCustomer(deps, d.merchantId, order.customerId);
-      if (reversed.posted) await afterPosted(deps, reversed.posted);
+      for (const e of posted) await afterPosted(deps, e);
     },
   };
 }
