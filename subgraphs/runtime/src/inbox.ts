@@ -123,7 +123,9 @@ async function processTogether(deps: Deps, handlers: Record<string, WebhookHandl
   // Live pushes go out for different customers at once, for one customer in the order they happened.
   const byCustomer = new Map<string, { d: InboxDelivery; after: () => Promise<void> }[]>();
   for (const { d, outcome } of done) {
-    if (outcome.after) byCustomer.set(customerKey(d), [...(byCustomer.get(customerKey(d)) ?? []), { d, after: outcome.after }]);
+    if (!outcome.after) continue;
+    const key = customerKey(d);
+    byCustomer.set(key, [...(byCustomer.get(key) ?? []), { d, after: outcome.after }]);
   }
   await Promise.all([...byCustomer.values()].map(async (steps) => {
     for (const { d, after } of steps) {

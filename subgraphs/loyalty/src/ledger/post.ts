@@ -54,7 +54,7 @@ export interface LedgerHead {
 export const headAfter = (entry: LedgerEntry): LedgerHead => ({ balance: entry.balanceAfter, seq: entry.seq, head: entry.hash });
 
 /** Locks the customer's row for this transaction and reads their ledger head. */
-export async function lockLedger(tx: Tx, merchantId: string, customerId: string): Promise<LedgerHead | null> {
+async function lockLedger(tx: Tx, merchantId: string, customerId: string): Promise<LedgerHead | null> {
   const [row] = await tx
     .select({ balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash })
     .from(customers)

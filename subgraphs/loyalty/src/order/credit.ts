@@ -3,7 +3,7 @@ import { customers, newId, orders, pendingPoints, type PendingEntry, type Tx } f
 import type { Deps } from '@herethere/runtime';
 import { earnModifiers, type BonusEntry, type EarnAdjustment, type OrderFacts } from '../earning/hooks';
 import { applicableMultipliers, pointsFor, type MultiplierInput } from '../earning/rules';
-import { headAfter, postEntry, type LedgerEntry, type LedgerHead } from '../ledger/post';
+import { headAfter, postEntry, type LedgerHead } from '../ledger/post';
 import type { ProgramRow } from './settings';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -40,10 +40,10 @@ export async function earningEntries(tx: Tx, deps: Deps, program: ProgramRow, cu
   return entries;
 }
 
+/** What an order earned; the entries themselves are pushed by the handler from `postedSince`. */
 export interface CreditResult {
   points: number;
   pending: boolean;
-  posted: LedgerEntry[];
 }
 
 /** Whether an order's points wait out the merchant's approval period. */
@@ -81,7 +81,6 @@ export async function creditOrder(
     .where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)))
     .returning(headColumns))[0];
   if (!head) throw new Error(`customer ${customerId} not found while crediting order ${order.id}`);
-  const posted: LedgerEntry[] = [];
   if (pending) {
     await tx.insert(pendingPoints).values({
       merchantId: order.merchantId, id: newId('pending'), customerId, orderId: order.id, points, entries: earned,
@@ -96,16 +95,13 @@ export async function creditOrder(
         merchantId: order.merchantId, customerId, type: e.type, points: e.points, reason: e.reason, source: 'order',
         idempotencyKey: e.idempotencyKey, actor: 'webhook:orders/paid', orderId: order.id, campaignId: e.campaignId ?? null,
       }, { now, locked });
-      if (r.status === 'posted') {
-        posted.push(r.entry);
-        locked = headAfter(r.entry);
-      }
+      if (r.status === 'posted') locked = headAfter(r.entry);
     }
   }
   if (order.customerId !== customerId || order.pointsEarned !== points) {
     await tx.update(orders).set({ customerId, pointsEarned: points, updatedAt: now }).where(and(eq(orders.merchantId, order.merchantId), eq(orders.id, order.id)));
   }
-  return { points, pending, posted };
+  return { points, pending };
 }
 
 export const factsOf = (order: OrderRow, baseMinor: number, productIds: string[] = [], collectionIds: string[] = []): OrderFacts => ({
