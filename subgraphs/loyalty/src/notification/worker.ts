@@ -109,17 +109,21 @@ export async function buildMessage(deps: Deps, row: OutboxRow): Promise<Built> {
 async function finish(deps: Deps, row: OutboxRow, outcome: SendOutcome, built: Built): Promise<'sent' | 'retry' | 'dead'> {
   const n = deps.config.notify;
   const guard = and(eq(notificationOutbox.merchantId, row.merchantId), eq(notificationOutbox.id, row.id), eq(notificationOutbox.status, 'sending'), eq(notificationOutbox.attempts, row.attempts));
-  const log = (status: string) => deps.db.db.insert(emailEvents).values({
+  type Tx = Parameters<Parameters<typeof deps.db.db.transaction>[0]>[0];
+  // The outcome and its delivery log commit together: whoever sees the row sent also sees the log.
+  const log = (tx: Tx, status: string) => tx.insert(emailEvents).values({
     merchantId: row.merchantId, id: newId('emailEvent'), customerId: row.customerId, eventType: row.kind,
     recipientEmail: built.message?.to.email ?? null, recipientPhone: built.message?.to.phone ?? null, templateId: built.templateId ?? null,
     outboxId: row.id, provider: outcome.provider, providerMessageId: outcome.ok ? outcome.providerMessageId : null, status,
   });
   const now = new Date();
   if (outcome.ok) {
-    const done = await deps.db.db.update(notificationOutbox)
-      .set({ status: 'sent', sentAt: now, provider: outcome.provider, providerMessageId: outcome.providerMessageId, lockedUntil: null, lastError: null })
-      .where(guard).returning({ id: notificationOutbox.id });
-    if (done.length) await log(outcome.provider === 'dev' ? 'recorded' : 'sent');
+    await deps.db.db.transaction(async (tx) => {
+      const done = await tx.update(notificationOutbox)
+        .set({ status: 'sent', sentAt: now, provider: outcome.provider, providerMessageId: outcome.providerMessageId, lockedUntil: null, lastError: null })
+        .where(guard).returning({ id: notificationOutbox.id });
+      if (done.length) await log(tx, outcome.provider === 'dev' ? 'recorded' : 'sent');
+    });
     return 'sent';
   }
   if (outcome.retryable && row.attempts < n.maxAttempts) {
@@ -130,10 +134,12 @@ async function finish(deps: Deps, row: OutboxRow, outcome: SendOutcome, built: B
     return 'retry';
   }
   const reason = outcome.retryable ? `${outcome.error} (gave up after ${row.attempts} attempts)` : outcome.error;
-  const done = await deps.db.db.update(notificationOutbox)
-    .set({ status: 'dead', deadAt: now, lockedUntil: null, lastError: reason.slice(0, 1000), provider: outcome.provider })
-    .where(guard).returning({ id: notificationOutbox.id });
-  if (done.length) await log('failed');
+  await deps.db.db.transaction(async (tx) => {
+    const done = await tx.update(notificationOutbox)
+      .set({ status: 'dead', deadAt: now, lockedUntil: null, lastError: reason.slice(0, 1000), provider: outcome.provider })
+      .where(guard).returning({ id: notificationOutbox.id });
+    if (done.length) await log(tx, 'failed');
+  });
   return 'dead';
 }
 
