@@ -32,13 +32,43 @@ export interface OpenDbOptions {
   max?: number;
 }
 
+type PgClient = postgres.Sql;
+type PgTxClient = postgres.TransactionSql;
+
+/**
+ * drizzle runs its query-builder statements with `prepare: false`, and postgres.js then sends every
+ * statement with parameters twice over: Parse+Describe to learn the parameter types, wait for the
+ * answer, then Bind+Execute. Preparing (postgres.js caches named statements per connection by
+ * text and types) makes a repeat one round trip and spares PostgreSQL parsing it again, which
+ * halves the round trips of a webhook or a redemption. Connections are recycled after their
+ * lifetime (postgres.js `max_lifetime`), which bounds the statements each one keeps.
+ */
+function preparing<T extends PgClient | PgTxClient>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === 'unsafe') {
+        return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, params as never[], { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const run = args.pop() as (tx: PgTxClient) => unknown;
+          const method = Reflect.get(target, prop, receiver) as (...a: unknown[]) => Promise<unknown>;
+          return method(...args, (tx: PgTxClient) => run(preparing(tx)));
+        };
+      }
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+}
+
 export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   if (options.url) {
     const client = postgres(options.url, {
       max: options.max ?? 10,
       onnotice: () => {},
     });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
     return {
       db,
       driver: 'postgres',

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { plans } from './schema/index';
+import { openTestDb } from './testing';
+import type { DbHandle } from './client';
+
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
+describe('database client', () => {
+  let h: DbHandle;
+  beforeAll(async () => {
+    // One connection, so the statements checked below are the ones this connection prepared.
+    h = await openTestDb({ max: 1 });
+    await h.db.insert(plans).values({ id: 'plan_client_test', name: 'Client test', basePriceMinor: 0, currency: 'EUR' });
+  });
+  afterAll(() => h.close());
+
+  const byId = (id: string) => h.db.select({ currency: plans.currency }).from(plans).where(eq(plans.id, id));
+
+  it('answers builder and raw queries with parameters, in and out of transactions, nested included', async () => {
+    expect(await byId('plan_client_test')).toEqual([{ currency: 'EUR' }]);
+    expect(await byId('plan_none')).toEqual([]);
+    const inside = await h.db.transaction(async (tx) => {
+      const outer = await tx.select({ currency: plans.currency }).from(plans).where(eq(plans.id, 'plan_client_test'));
+      const nested = await tx.transaction((inner) => h.rows<{ n: number }>(sql`select ${41}::int + 1 as n`, inner));
+      return { outer, nested };
+    });
+    expect(inside).toEqual({ outer: [{ currency: 'EUR' }], nested: [{ n: 42 }] });
+  });
+
+  it.runIf(onPostgres)('prepares statements on PostgreSQL, so a repeat is one round trip without a new parse', async () => {
+    for (let i = 0; i < 3; i++) await byId('plan_client_test');
+    await h.db.transaction((tx) => tx.select({ currency: plans.currency }).from(plans).where(eq(plans.id, 'plan_client_test')));
+    const prepared = await h.rows<{ statement: string }>(sql`select statement from pg_prepared_statements where statement like ${'%from "plans"%'}`);
+    // The same text in and out of the transaction is one statement, prepared once.
+    expect(prepared).toHaveLength(1);
+    expect(prepared[0].statement).toContain('where "plans"."id" = $1');
+  });
+
+  it.runIf(onPostgres)('a prepared statement still answers after its table changes shape', async () => {
+    await h.rows(sql`create table client_shape (a int)`);
+    await h.rows(sql`insert into client_shape values (1)`);
+    expect(await h.rows(sql`select * from client_shape where a = ${1}`)).toEqual([{ a: 1 }]);
+    await h.rows(sql`alter table client_shape add column b int`);
+    expect(await h.rows(sql`select * from client_shape where a = ${1}`)).toEqual([{ a: 1, b: null }]);
+  });
+});
