@@ -28,6 +28,9 @@ export const webhookInbox = pgTable('webhook_inbox', {
 }, (t) => [
   primaryKey({ columns: [t.merchantId, t.webhookId] }),
   index('idx_webhook_inbox_pending').on(t.status, t.nextAttemptAt),
+  // The processor claims the oldest deliveries still to do: read in arrival order from this index
+  // and stop at the batch size, instead of gathering and sorting the whole backlog on every claim.
+  index('idx_webhook_inbox_due').on(t.receivedAt).where(sql`${t.status} in ('received', 'failed', 'processing')`),
   check('webhook_inbox_status_valid', sql`${t.status} in ('received','processing','processed','failed','dead')`),
 ]);
 

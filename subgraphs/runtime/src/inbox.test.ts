@@ -86,4 +86,29 @@ describe('inbox batches', () => {
     expect(Number(effects[0].n)).toBe(2);
     expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(0);
   });
+
+  it('claims only what is due, oldest first: new, retries whose time has come, and leases a crash left to expire', async () => {
+    await db.rows(sql`update webhook_inbox set status = 'processed' where status <> 'processed'`);
+    afterCommit.length = 0;
+    const ids = ['e-new', 'e-retry-due', 'e-retry-later', 'e-leased', 'e-lease-expired', 'e-processed', 'e-dead', 'e-newest'];
+    for (const [i, id] of ids.entries()) {
+      await deliver([id]);
+      // Arrival order is the order of `ids`, whatever the clock's resolution.
+      await db.rows(sql`update webhook_inbox set created_at = now() - make_interval(secs => ${100 - i}) where webhook_id = ${id}`);
+    }
+    await db.rows(sql`update webhook_inbox set status = 'failed', next_attempt_at = now() - interval '1 second' where webhook_id = 'e-retry-due'`);
+    await db.rows(sql`update webhook_inbox set status = 'failed', next_attempt_at = now() + interval '1 hour' where webhook_id = 'e-retry-later'`);
+    await db.rows(sql`update webhook_inbox set status = 'processing', locked_until = now() + interval '1 minute' where webhook_id = 'e-leased'`);
+    await db.rows(sql`update webhook_inbox set status = 'processing', locked_until = now() - interval '1 second' where webhook_id = 'e-lease-expired'`);
+    await db.rows(sql`update webhook_inbox set status = 'processed' where webhook_id = 'e-processed'`);
+    await db.rows(sql`update webhook_inbox set status = 'dead' where webhook_id = 'e-dead'`);
+    // A batch of two takes the two oldest due; the next takes the rest; then nothing is left.
+    expect(await processInboxBatch(deps, handlers, { batchSize: 2 })).toBe(2);
+    expect(afterCommit).toEqual(['e-new', 'e-retry-due']);
+    expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(2);
+    expect(afterCommit).toEqual(['e-new', 'e-retry-due', 'e-lease-expired', 'e-newest']);
+    expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(0);
+    const rows = Object.fromEntries((await status()).map((r) => [r.webhook_id, r.status]));
+    expect([rows['e-retry-later'], rows['e-leased'], rows['e-dead']]).toEqual(['failed', 'processing', 'dead']);
+  });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "idx_webhook_inbox_due" ON "webhook_inbox" USING btree ("created_at") WHERE "webhook_inbox"."status" in ('received', 'failed', 'processing');
