@@ -28,6 +28,15 @@ describe('database client', () => {
     expect(inside).toEqual({ outer: [{ currency: 'EUR' }], nested: [{ n: 42 }] });
   });
 
+  it('takes a Date in raw SQL as its instant, every time the statement runs', async () => {
+    const at = new Date('2026-11-27T05:00:00.000Z');
+    for (let i = 0; i < 3; i++) {
+      const [row] = await h.rows<{ later: boolean; iso: string }>(sql`select ${at}::timestamptz < ${new Date(at.getTime() + 1)}::timestamptz as later,
+        to_char(${at}::timestamptz at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') as iso`);
+      expect(row).toEqual({ later: true, iso: '2026-11-27T05:00:00' });
+    }
+  });
+
   it.runIf(onPostgres)('prepares statements on PostgreSQL, so a repeat is one round trip without a new parse', async () => {
     for (let i = 0; i < 3; i++) await byId('plan_client_test');
     await h.db.transaction((tx) => tx.select({ currency: plans.currency }).from(plans).where(eq(plans.id, 'plan_client_test')));

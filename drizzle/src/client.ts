@@ -43,12 +43,18 @@ type PgTxClient = postgres.TransactionSql;
  * halves the round trips of a webhook or a redemption. Connections are recycled after their
  * lifetime (postgres.js `max_lifetime`), which bounds the statements each one keeps.
  */
+/**
+ * A Date in raw SQL (`sql\`… < ${date}\``) goes as its ISO text, which PostgreSQL reads as the
+ * parameter's type; postgres.js cannot send a Date once drizzle has taken over its date types.
+ */
+const instant = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
 function preparing<T extends PgClient | PgTxClient>(client: T): T {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'unsafe') {
         return (query: string, params?: unknown[], options?: Record<string, unknown>) =>
-          target.unsafe(query, params as never[], { ...options, prepare: true });
+          target.unsafe(query, params?.map(instant) as never[], { ...options, prepare: true });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {
