@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { merchants, newId } from '@herethere/db';
 import { seal, testConfig } from '@herethere/runtime';
 import { runCampaignLifecycle } from '@herethere/loyalty/campaign/lifecycle';
+import { refreshCollections } from '@herethere/merchant-config/campaign/collections';
 import { startFakeShopifyCatalog, type FakeShopifyCatalog } from '../fakes/shopify-catalog';
 import { deliver, drained, orderPayload, refundPayload } from '../support/shopify';
 import { count, customerToken, gql, install, merchantToken, startStack, type Stack } from '../support/stack';
@@ -170,6 +171,30 @@ describe('campaigns at earn time', () => {
       { type: 'campaign', points: 300, campaign_id: goal, order_id: '7302' },
       { type: 'campaign', points: 25, campaign_id: product, order_id: '7302' },
     ]);
+  });
+
+  it('a collection bonus pays on orders with a product in the collection, read from Shopify page by page and re-read daily', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => 910_000 + i);
+    fake.setCollectionProducts(SHOP, 300, [...many, 5151]);
+    const before = fake.requests.length;
+    const c = await create({ name: 'Summer collection', type: 'PRODUCT_BONUS', bonusPoints: 40, collectionIds: ['gid://shopify/Collection/300'], startsAt: hours(-1), endsAt: hours(48) });
+    expect(c.userErrors).toEqual([]);
+    // 301 products: two pages of at most 250.
+    expect(fake.requests.slice(before).filter((r) => r.operation === 'collection')).toHaveLength(2);
+    await paid({ id: 7311, customerId: 805, lines: [{ price: '30.00', productId: 5151 }] });
+    await paid({ id: 7312, customerId: 805, lines: [{ price: '30.00', productId: 7000 }] });
+    // A product added to the collection in Shopify counts once the collection is read again.
+    fake.setCollectionProducts(SHOP, 300, [...many, 5151, 6262]);
+    await paid({ id: 7313, customerId: 805, lines: [{ price: '30.00', productId: 6262 }] });
+    expect(await refreshCollections(stack.deps)).toBe(0); // read less than a day ago
+    await rows(sql`update collection_syncs set synced_at = now() - interval '25 hours' where merchant_id = ${merchantId}`);
+    expect(await refreshCollections(stack.deps)).toBe(1);
+    await paid({ id: 7314, customerId: 805, lines: [{ price: '30.00', productId: 6262 }] });
+    const entries = (await ledgerOf(805)).filter((e) => e.campaign_id === c.bonusCampaign!.id);
+    expect(entries.map((e) => [e.order_id, e.points])).toEqual([['7311', 40], ['7314', 40]]);
+    const [synced] = await rows<{ product_count: number }>(sql`select product_count from collection_syncs where merchant_id = ${merchantId} and collection_id = 'gid://shopify/Collection/300'`);
+    expect(synced.product_count).toBe(302);
+    expect((await end(c.bonusCampaign!.id)).bonusCampaign!.status).toBe('ENDED');
   });
 
   it('reports performance: points issued, orders, customers and revenue, net of refunds, to the shop only', async () => {

@@ -82,3 +82,27 @@ export const campaignAwards = pgTable('campaign_awards', {
   uniqueIndex('campaign_awards_entry_key').on(t.merchantId, t.transactionId, t.campaignId),
   index('idx_campaign_awards_campaign').on(t.merchantId, t.campaignId, t.customerId),
 ]);
+
+/**
+ * The products of the Shopify collections that campaigns name, as last read from the Admin API.
+ * An order's line items carry products, not collections, so a collection bonus is matched here.
+ */
+export const collectionProducts = pgTable('collection_products', {
+  merchantId: merchantId().references(() => merchants.id),
+  collectionId: text('collection_id').notNull(),
+  productId: text('product_id').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.merchantId, t.collectionId, t.productId] }),
+  index('idx_collection_products_product').on(t.merchantId, t.productId),
+]);
+
+/** When each collection's products were last read, so a daily refresh picks up catalogue changes. */
+export const collectionSyncs = pgTable('collection_syncs', {
+  merchantId: merchantId().references(() => merchants.id),
+  collectionId: text('collection_id').notNull(),
+  productCount: integer('product_count').notNull(),
+  syncedAt: tstz('synced_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.merchantId, t.collectionId] }),
+  index('idx_collection_syncs_age').on(t.syncedAt),
+]);

@@ -9,6 +9,7 @@ import { ReferralSettingsResolver } from './referral/resolver';
 import { NotificationTemplateResolver } from './template/resolver';
 import { resolveVipTierReference, VipTierResolver } from './tier/resolver';
 import { BonusCampaignResolver, resolveBonusCampaignReference } from './campaign/resolver';
+import { collectionRefreshWorker } from './campaign/collections';
 import { BadgeDefinitionResolver } from './badge/resolver';
 
 /** merchant-config owns merchants, program settings, catalog, tier and campaign definitions, content. */
@@ -19,6 +20,7 @@ export const merchantConfigSubgraph: SubgraphDefinition = {
   referenceResolvers: { Merchant: { __resolveReference: resolveMerchantReference }, Reward: { __resolveReference: resolveRewardReference },
     VipTier: { __resolveReference: resolveVipTierReference }, BonusCampaign: { __resolveReference: resolveBonusCampaignReference } },
   webhookHandlers: { 'app/uninstalled': handleAppUninstalled, 'shop/update': handleShopUpdate },
+  workers: [collectionRefreshWorker],
 };
 
 export { seedDemoRewards } from './reward/seed';

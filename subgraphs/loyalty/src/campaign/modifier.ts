@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { customerSegments, type Tx } from '@herethere/db';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { collectionProducts, customerSegments, type Tx } from '@herethere/db';
 import type { Deps } from '@herethere/runtime';
 import type { EarnAdjustment, EarnContext, EarnModifier } from '../earning/hooks';
 import { campaignsAt, merchantConfig, type CampaignRow } from '../program/config';
@@ -35,8 +35,15 @@ async function eligible(c: CampaignRow, ctx: EarnContext, tierOf: () => Promise<
   if (c.type === 'tier_bonus' && !(c.tierIds ?? []).includes((await tierOf()) ?? '')) return false;
   if (c.type === 'product_bonus') {
     const products = new Set(c.productIds ?? []);
-    const collections = new Set(c.collectionIds ?? []);
-    if (!order.productIds.some((p) => products.has(p)) && !order.collectionIds.some((p) => collections.has(p))) return false;
+    const collections = c.collectionIds ?? [];
+    if (!order.productIds.some((p) => products.has(p))) {
+      // Line items name products only: a collection matches through its stored products.
+      if (!collections.length || !order.productIds.length) return false;
+      const [hit] = await tx.select({ productId: collectionProducts.productId }).from(collectionProducts).where(and(
+        eq(collectionProducts.merchantId, merchantId), inArray(collectionProducts.collectionId, collections), inArray(collectionProducts.productId, order.productIds),
+      )).limit(1);
+      if (!hit) return false;
+    }
   }
   if (c.type === 'segment_bonus') {
     if (!c.segmentId) return false;

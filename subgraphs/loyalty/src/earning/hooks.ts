@@ -8,8 +8,8 @@ export interface OrderFacts {
   /** The earning base after the merchant's rule (e.g. subtotal after discounts, no shipping/tax/tips/gift cards). */
   baseMinor: number;
   currency: string;
+  /** Products on the order's line items (Shopify product GIDs); collections are matched through them. */
   productIds: string[];
-  collectionIds: string[];
   processedAt: Date;
 }
 

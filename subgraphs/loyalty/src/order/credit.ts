@@ -104,6 +104,6 @@ export async function creditOrder(
   return { points, pending };
 }
 
-export const factsOf = (order: OrderRow, baseMinor: number, productIds: string[] = [], collectionIds: string[] = []): OrderFacts => ({
-  orderId: order.id, baseMinor, currency: order.currency, productIds, collectionIds, processedAt: order.processedAt,
+export const factsOf = (order: OrderRow, baseMinor: number, productIds: string[] = []): OrderFacts => ({
+  orderId: order.id, baseMinor, currency: order.currency, productIds, processedAt: order.processedAt,
 });

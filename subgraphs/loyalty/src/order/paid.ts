@@ -31,7 +31,7 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
     : null;
   const customerId = customer?.id ?? null;
   // The points are worked out before the order is recorded, so the row carries them from the start.
-  const facts: OrderFacts = { orderId: parsed.orderId, baseMinor, currency: parsed.currency, productIds: parsed.productIds, collectionIds: [], processedAt: parsed.processedAt };
+  const facts: OrderFacts = { orderId: parsed.orderId, baseMinor, currency: parsed.currency, productIds: parsed.productIds, processedAt: parsed.processedAt };
   const crediting = customer && !cancelled && ctx.program.enabled && customer.state !== 'redacted';
   const entries = crediting ? await earningEntries(tx, deps, ctx.program, customer.id, facts) : [];
   const now = new Date();

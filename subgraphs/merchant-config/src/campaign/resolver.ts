@@ -8,6 +8,7 @@ import {
   type BonusCampaignConditionsInput,
 } from './entity';
 import { verifyCatalogIds } from './shopify';
+import { readCollections, storeCollections } from './collections';
 import { campaignErrors, parseCampaignTime, type CampaignDraft } from './validate';
 
 type CampaignRow = typeof bonusCampaigns.$inferSelect;
@@ -69,6 +70,17 @@ async function referenceErrors(ctx: Context, merchantId: string, d: CampaignDraf
     }
   }
   return errors;
+}
+
+/**
+ * The products of the campaign's collections, read from Shopify so orders (which name products)
+ * can match them; stored with the campaign. A shop without an Admin API token has nothing to read.
+ */
+async function collectionMembers(ctx: Context, merchantId: string, collectionIds: string[]): Promise<Map<string, string[]> | UserError> {
+  if (!collectionIds.length) return new Map();
+  const read = await readCollections(ctx, merchantId, collectionIds);
+  if (read.status === 'unavailable') return userError(UserErrorCode.UNAVAILABLE, `Could not read the collections' products from Shopify; try again (${read.message})`, f('collectionIds'));
+  return read.status === 'read' ? read.products : new Map();
 }
 
 @ArgsType()
@@ -135,12 +147,17 @@ export class BonusCampaignResolver {
     errors.push(...campaignErrors(draft, now));
     if (!errors.length) errors.push(...(await referenceErrors(ctx, merchantId, draft, { catalog: true })));
     if (errors.length) return { userErrors: errors };
-    const [row] = await ctx.db.db.insert(bonusCampaigns).values({
+    const members = await collectionMembers(ctx, merchantId, draft.collectionIds);
+    if (members instanceof UserError) return { userErrors: [members] };
+    const [row] = await ctx.db.db.transaction(async (tx) => {
+      await storeCollections(tx, merchantId, members, now);
+      return tx.insert(bonusCampaigns).values({
       merchantId, id: newId('campaign'), name: draft.name, type: draft.type, multiplierBp: draft.multiplierBp, bonusPoints: draft.bonusPoints,
       goalMinor: draft.goalMinor, currency: draft.goalMinor !== null ? shop.currency : null, productIds: draft.productIds, collectionIds: draft.collectionIds,
       tierIds: draft.tierIds, segmentId: draft.segmentId, conditions: draft.conditions, startsAt: draft.startsAt, endsAt: draft.endsAt,
-      status: draft.startsAt.getTime() <= now.getTime() ? 'active' : 'scheduled',
-    }).returning();
+        status: draft.startsAt.getTime() <= now.getTime() ? 'active' : 'scheduled',
+      }).returning();
+    });
     return { bonusCampaign: toView(row, shop.timeZone), userErrors: [] };
   }
 
@@ -178,13 +195,18 @@ export class BonusCampaignResolver {
     const catalogChanged = input.productIds !== undefined || input.collectionIds !== undefined;
     if (!errors.length) errors.push(...(await referenceErrors(ctx, merchantId, draft, { catalog: catalogChanged })));
     if (errors.length) return { userErrors: errors };
-    const [row] = await ctx.db.db.update(bonusCampaigns).set({
+    const members = catalogChanged ? await collectionMembers(ctx, merchantId, draft.collectionIds) : new Map<string, string[]>();
+    if (members instanceof UserError) return { userErrors: [members] };
+    const [row] = await ctx.db.db.transaction(async (tx) => {
+      await storeCollections(tx, merchantId, members, now);
+      return tx.update(bonusCampaigns).set({
       name: draft.name, multiplierBp: draft.multiplierBp, bonusPoints: draft.bonusPoints, goalMinor: draft.goalMinor,
       currency: draft.goalMinor !== null ? shop.currency : null, productIds: draft.productIds, collectionIds: draft.collectionIds, tierIds: draft.tierIds,
       segmentId: draft.segmentId, conditions: draft.conditions, startsAt: draft.startsAt, endsAt: draft.endsAt,
       status: current.status === 'scheduled' && draft.startsAt.getTime() <= now.getTime() ? 'active' : current.status,
       updatedAt: now,
-    }).where(and(eq(bonusCampaigns.merchantId, merchantId), eq(bonusCampaigns.id, current.id), eq(bonusCampaigns.status, current.status))).returning();
+      }).where(and(eq(bonusCampaigns.merchantId, merchantId), eq(bonusCampaigns.id, current.id), eq(bonusCampaigns.status, current.status))).returning();
+    });
     if (!row) return { userErrors: [userError(UserErrorCode.CONFLICT, 'the campaign changed meanwhile; reload and try again', f('id'))] };
     return { bonusCampaign: toView(row, shop.timeZone), userErrors: [] };
   }
