@@ -6,7 +6,7 @@ import { seal, testConfig } from '@herethere/runtime';
 import { runCampaignLifecycle } from '@herethere/loyalty/campaign/lifecycle';
 import { refreshCollections } from '@herethere/merchant-config/campaign/collections';
 import { startFakeShopifyCatalog, type FakeShopifyCatalog } from '../fakes/shopify-catalog';
-import { deliver, drained, orderPayload, refundPayload } from '../support/shopify';
+import { customerPayload, deliver, drained, orderPayload, refundPayload } from '../support/shopify';
 import { count, customerToken, gql, install, merchantToken, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -171,6 +171,14 @@ describe('campaigns at earn time', () => {
       { type: 'campaign', points: 300, campaign_id: goal, order_id: '7302' },
       { type: 'campaign', points: 25, campaign_id: product, order_id: '7302' },
     ]);
+  });
+
+  it('a guest order earns its product bonus when the shopper’s account appears', async () => {
+    await paid({ id: 7305, customerId: null, email: 'sock.guest@example.com', lines: [{ price: '20.00', productId: 4242 }] });
+    await deliver(stack, SHOP, 'customers/create', customerPayload({ id: 806, email: 'sock.guest@example.com' }));
+    await drained(stack);
+    const entries = (await ledgerOf(806)).filter((e) => e.campaign_id === product);
+    expect(entries).toEqual([{ type: 'campaign', points: 25, campaign_id: product, order_id: '7305' }]);
   });
 
   it('a collection bonus pays on orders with a product in the collection, read from Shopify page by page and re-read daily', async () => {

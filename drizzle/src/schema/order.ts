@@ -29,6 +29,8 @@ export const orders = pgTable('orders', {
   pointsEarned: integer('points_earned').notNull().default(0),
   pointsClawedBack: integer('points_clawed_back').notNull().default(0),
   discountCodes: jsonb('discount_codes').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  /** The products on its line items (Shopify GIDs): a guest order credited later still earns product and collection bonuses. */
+  productIds: jsonb('product_ids').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   referralCode: text('referral_code'),
   processedAt: tstz('processed_at').notNull(),
   createdAt: createdAt(),

@@ -65,7 +65,7 @@ export async function handleCustomerCreated(tx: Tx, deps: Deps, d: InboxDelivery
       .where(and(eq(orders.merchantId, d.merchantId), isNull(orders.customerId), eq(orders.emailNormalized, profile.emailNormalized), eq(orders.status, 'paid')))
       .orderBy(asc(orders.processedAt)).for('update');
     for (const order of guests) {
-      const credit = await creditOrder(tx, deps, ctx.program, order, customerId, factsOf(order, order.earningBaseMinor));
+      const credit = await creditOrder(tx, deps, ctx.program, order, customerId, factsOf(order));
       await emitOrderEvent(tx, deps, 'paid', { ...order, customerId, pointsEarned: credit.points });
       notes.push(`guest order ${order.id} credited ${credit.points}`);
     }

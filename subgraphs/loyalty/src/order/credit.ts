@@ -104,6 +104,7 @@ export async function creditOrder(
   return { points, pending };
 }
 
-export const factsOf = (order: OrderRow, baseMinor: number, productIds: string[] = []): OrderFacts => ({
-  orderId: order.id, baseMinor, currency: order.currency, productIds, processedAt: order.processedAt,
+/** What earning needs from an order already recorded (a guest order credited when its account appears). */
+export const factsOf = (order: OrderRow): OrderFacts => ({
+  orderId: order.id, baseMinor: order.earningBaseMinor, currency: order.currency, productIds: order.productIds, processedAt: order.processedAt,
 });

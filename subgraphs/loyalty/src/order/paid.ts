@@ -39,7 +39,7 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
     merchantId: d.merchantId, id: parsed.orderId, customerId, shopifyCustomerId: parsed.shopifyCustomerId, emailNormalized,
     orderName: parsed.orderName, currency: parsed.currency, totalMinor: parsed.totalMinor, earningBaseMinor: baseMinor, refundedMinor: 0,
     status: cancelled ? 'cancelled' : 'paid', pointsEarned: entries.reduce((sum, e) => sum + e.points, 0), pointsClawedBack: 0,
-    discountCodes: parsed.discountCodes, referralCode: parsed.referralCode, processedAt: parsed.processedAt, createdAt: now, updatedAt: now,
+    discountCodes: parsed.discountCodes, productIds: parsed.productIds, referralCode: parsed.referralCode, processedAt: parsed.processedAt, createdAt: now, updatedAt: now,
   };
   if (!crediting) {
     const [recorded] = await tx.insert(orders).values(row).onConflictDoNothing().returning({ id: orders.id });

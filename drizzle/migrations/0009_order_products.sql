@@ -1,0 +1,1 @@
+ALTER TABLE "orders" ADD COLUMN "product_ids" jsonb DEFAULT '[]'::jsonb NOT NULL;
