@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { integrations, newId, notificationOutbox } from '@herethere/db';
+import { newId, notificationOutbox } from '@herethere/db';
 import { enqueueNotification, processOutboxBatch } from '@herethere/loyalty';
-import { seal, testConfig } from '@herethere/runtime';
+import { credentialsFor } from '@herethere/loyalty/notification/senders';
+import { testConfig } from '@herethere/runtime';
 import { startFakeKlaviyo, type FakeKlaviyo } from '../fakes/klaviyo';
 import { startFakeTwilio, TWILIO_INVALID_NUMBER, type FakeTwilio } from '../fakes/twilio';
 import { deliver, drained, orderPayload } from '../support/shopify';
@@ -65,11 +66,66 @@ beforeAll(async () => {
   devMerchantId = await install(stack, DEV_SHOP);
   mtoken = await merchantToken(stack.config, SHOP);
   await rows(sql`update merchants set languages = '["en","fr"]'::jsonb where id = ${merchantId}`);
-  // The shop's own provider accounts, keys sealed at rest.
-  await stack.deps.db.db.insert(integrations).values([
-    { merchantId, id: newId('integration'), type: 'klaviyo', status: 'ok', apiKeySealed: seal(stack.config.encryptionKey, KLAVIYO_KEY) },
-    { merchantId, id: newId('integration'), type: 'twilio', status: 'ok', settings: { accountSid: twilio.accountSid, from: twilio.from }, apiKeySealed: seal(stack.config.encryptionKey, twilio.authToken) },
-  ]);
+  // The shop connects its own provider accounts.
+  const k = await gql<Connect<'klaviyoIntegrationConnect'>>(stack.url, mtoken, KLAVIYO_CONNECT, { input: { privateApiKey: KLAVIYO_KEY } });
+  expect(k.body.data!.klaviyoIntegrationConnect.userErrors).toEqual([]);
+  const t = await gql<Connect<'twilioIntegrationConnect'>>(stack.url, mtoken, TWILIO_CONNECT, { input: { accountSid: twilio.accountSid, authToken: twilio.authToken, from: twilio.from } });
+  expect(t.body.data!.twilioIntegrationConnect.userErrors).toEqual([]);
+});
+
+const INTEGRATION = 'integration { provider connected keyHint accountSid from } userErrors { code field message }';
+const KLAVIYO_CONNECT = `mutation($input: KlaviyoIntegrationConnectInput!) { klaviyoIntegrationConnect(input: $input) { ${INTEGRATION} } }`;
+const TWILIO_CONNECT = `mutation($input: TwilioIntegrationConnectInput!) { twilioIntegrationConnect(input: $input) { ${INTEGRATION} } }`;
+type Integration = { provider: string; connected: boolean; keyHint: string; accountSid: string | null; from: string | null };
+type Connect<K extends string> = Record<K, { integration: Integration | null; userErrors: { code: string; field: string[]; message: string }[] }>;
+
+describe('messaging accounts', () => {
+  it('a shop’s connected accounts show only the secret’s last characters; secrets are sealed at rest and kept out of the audit log', async () => {
+    const { body } = await gql<{ messagingIntegrations: Integration[] }>(stack.url, mtoken, '{ messagingIntegrations { provider connected keyHint accountSid from } }');
+    expect(body.data!.messagingIntegrations.sort((a, b) => a.provider.localeCompare(b.provider))).toEqual([
+      { provider: 'KLAVIYO', connected: true, keyHint: KLAVIYO_KEY.slice(-4), accountSid: null, from: null },
+      { provider: 'TWILIO', connected: true, keyHint: twilio.authToken.slice(-4), accountSid: twilio.accountSid, from: twilio.from },
+    ]);
+    const stored = await rows<{ api_key_sealed: string; settings: unknown }>(sql`select api_key_sealed, settings from integrations where merchant_id = ${merchantId}`);
+    expect(JSON.stringify(stored)).not.toContain(KLAVIYO_KEY);
+    expect(JSON.stringify(stored)).not.toContain(twilio.authToken);
+    const audit = await rows<{ action: string; details: unknown }>(sql`select action, details from audit_logs where merchant_id = ${merchantId} and action like 'integration.%' order by action`);
+    expect(audit.map((a) => a.action)).toEqual(['integration.klaviyo.connect', 'integration.twilio.connect']);
+    expect(JSON.stringify(audit)).not.toContain(KLAVIYO_KEY);
+    expect(JSON.stringify(audit)).not.toContain(twilio.authToken);
+  });
+
+  it('refuses a public or malformed Klaviyo key and a malformed Twilio SID, token or number, naming each; nothing is written', async () => {
+    const dev = await merchantToken(stack.config, DEV_SHOP);
+    const before = await rows<{ n: number }>(sql`select (select count(*) from integrations) + (select count(*) from audit_logs) as n`);
+    for (const privateApiKey of ['AbC123', 'pk_short', 'sk_0123456789abcdef0123', 'pk_has spaces in it 0123']) {
+      const { body } = await gql<Connect<'klaviyoIntegrationConnect'>>(stack.url, dev, KLAVIYO_CONNECT, { input: { privateApiKey } });
+      expect(body.data!.klaviyoIntegrationConnect).toMatchObject({ integration: null, userErrors: [{ code: 'INVALID', field: ['input', 'privateApiKey'] }] });
+    }
+    const { body } = await gql<Connect<'twilioIntegrationConnect'>>(stack.url, dev, TWILIO_CONNECT, { input: { accountSid: 'AB123', authToken: 'secret', from: '555-0100' } });
+    expect(body.data!.twilioIntegrationConnect.userErrors.map((e) => e.field.join('.'))).toEqual(['input.accountSid', 'input.authToken', 'input.from']);
+    expect(body.data!.twilioIntegrationConnect.userErrors[2].message).toContain('E.164');
+    const after = await rows<{ n: number }>(sql`select (select count(*) from integrations) + (select count(*) from audit_logs) as n`);
+    expect(Number(after[0].n)).toBe(Number(before[0].n));
+  });
+
+  it('a disconnected account forgets its secret and sends nothing more; customers and developer keys cannot touch accounts', async () => {
+    const shop = 'notify-disconnect.myshopify.com';
+    const mid = await install(stack, shop);
+    const token = await merchantToken(stack.config, shop);
+    await gql(stack.url, token, KLAVIYO_CONNECT, { input: { privateApiKey: 'pk_disconnect_me_0123456789' } });
+    expect((await credentialsFor(stack.deps, mid)).klaviyo).toEqual({ apiKey: 'pk_disconnect_me_0123456789' });
+    const DISCONNECT = `mutation($input: MessagingIntegrationDisconnectInput!) { messagingIntegrationDisconnect(input: $input) { ${INTEGRATION} } }`;
+    const { body } = await gql<Connect<'messagingIntegrationDisconnect'>>(stack.url, token, DISCONNECT, { input: { provider: 'KLAVIYO' } });
+    expect(body.data!.messagingIntegrationDisconnect.integration).toMatchObject({ provider: 'KLAVIYO', connected: false, keyHint: '' });
+    expect((await credentialsFor(stack.deps, mid)).klaviyo).toBeUndefined();
+    const again = await gql<Connect<'messagingIntegrationDisconnect'>>(stack.url, token, DISCONNECT, { input: { provider: 'TWILIO' } });
+    expect(again.body.data!.messagingIntegrationDisconnect.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: ['input', 'provider'] }]);
+    const { token: shopper } = await customerToken(stack, shop, mid, '99001');
+    const denied = await gql(stack.url, shopper, KLAVIYO_CONNECT, { input: { privateApiKey: 'pk_customer_attempt_0123456789' } });
+    expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await credentialsFor(stack.deps, mid)).klaviyo).toBeUndefined();
+  });
 });
 afterAll(async () => {
   await stack?.stop();
