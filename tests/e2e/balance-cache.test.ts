@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliver, drained, orderPayload } from '../support/shopify';
 import { customerToken, gql, install, merchantToken, startStack, type Stack } from '../support/stack';
 
 let stack: Stack;
@@ -28,6 +29,22 @@ describe('cached balances', () => {
       expect(res.body.data!.pointsAdjust.customer.pointsBalance).toBe(expected);
       const me = await gql<{ me: { pointsBalance: number } }>(stack.url, token, '{ me { pointsBalance } }');
       expect(me.body.data!.me.pointsBalance).toBe(expected);
+    }
+    stop.now = true;
+    await Promise.all(readers);
+  });
+
+  it('after each paid order is processed, a reader sees its points and its order count, under concurrent readers', async () => {
+    const { token } = await customerToken(stack, SHOP, merchantId, '78');
+    const stop = { now: false };
+    const readers = Array.from({ length: 4 }, async () => {
+      while (!stop.now) await gql(stack.url, token, '{ me { pointsBalance ordersCount } }');
+    });
+    for (let i = 1; i <= 8; i++) {
+      await deliver(stack, SHOP, 'orders/paid', orderPayload({ id: 780_000 + i, customerId: 78, lines: [{ price: '10.00' }] }));
+      await drained(stack);
+      const me = await gql<{ me: { pointsBalance: number; ordersCount: number } }>(stack.url, token, '{ me { pointsBalance ordersCount } }');
+      expect(me.body.data!.me).toEqual({ pointsBalance: 10 * i, ordersCount: i });
     }
     stop.now = true;
     await Promise.all(readers);

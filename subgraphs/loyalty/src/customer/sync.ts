@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { customers, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
-import { afterPosted, ledgerMark, postEntry, postedSince } from '../ledger/post';
+import { afterCustomerChange, ledgerMark, postEntry, postedSince } from '../ledger/post';
 import { creditOrder, factsOf } from '../order/credit';
 import { emitOrderEvent } from '../order/events';
 import { programOf } from '../order/settings';
@@ -73,10 +73,7 @@ export async function handleCustomerCreated(tx: Tx, deps: Deps, d: InboxDelivery
   const posted = postedSince(tx, mark);
   return {
     outcome: `customer ${shopifyId} joined${notes.length ? `: ${notes.join(', ')}` : ''}`,
-    after: async () => {
-      await invalidateCustomer(deps, d.merchantId, customerId);
-      for (const e of posted) await afterPosted(deps, e);
-    },
+    after: () => afterCustomerChange(deps, d.merchantId, customerId, posted),
   };
 }
 

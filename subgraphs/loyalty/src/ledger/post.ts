@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { customers, newId, pointsTransactions, type LedgerEntryType, type Tx } from '@herethere/db';
 import { topics, type Deps } from '@herethere/runtime';
 import { afterCommitListeners, ledgerListeners } from '../earning/hooks';
-import { markLedgerMoved } from '../customer/cache';
+import { invalidateCustomer, markLedgerMoved } from '../customer/cache';
 import { entryHash } from './chain';
 
 export type LedgerEntry = typeof pointsTransactions.$inferSelect;
@@ -200,6 +200,17 @@ export async function afterPosted(deps: Pick<Deps, 'cache' | 'pubsub' | 'log'>, 
       deps.log.warn('after-commit listener failed', { error: String(err), transactionId: entry.id });
     }
   }
+}
+
+/**
+ * After commit, for a handler that changed a customer's row and posted `entries`: an entry posted
+ * for that customer leaves a tombstone that already retires their cached row (one Redis call
+ * fewer before the push); without one (pending points, order counts) the row is dropped. Then
+ * each entry is pushed, in the order posted.
+ */
+export async function afterCustomerChange(deps: Pick<Deps, 'cache' | 'pubsub' | 'log'>, merchantId: string, customerId: string | null, entries: LedgerEntry[]): Promise<void> {
+  if (customerId && !entries.some((e) => e.customerId === customerId)) await invalidateCustomer(deps, merchantId, customerId);
+  for (const e of entries) await afterPosted(deps, e);
 }
 
 /** Posts in its own transaction and runs the after-commit effects. */

@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
-import { invalidateCustomer } from '../customer/cache';
-import { afterPosted, ledgerMark, postedSince } from '../ledger/post';
+import { afterCustomerChange, ledgerMark, postedSince } from '../ledger/post';
 import { emitOrderEvent } from './events';
 import { parseOrder, type RawOrder } from './payload';
 import { reverseOrderPoints } from './reverse';
@@ -37,10 +36,6 @@ export async function handleOrderCancelled(tx: Tx, deps: Deps, d: InboxDelivery)
   const posted = postedSince(tx, mark);
   return {
     outcome: `order ${order.id} cancelled: reversed ${remaining} points${reversed.fromPending ? ' from pending' : ''}`,
-    after: async () => {
-      // Pending points and order counts move without a ledger entry: drop the cached row too.
-      if (order.customerId) await invalidateCustomer(deps, d.merchantId, order.customerId);
-      for (const e of posted) await afterPosted(deps, e);
-    },
+    after: () => afterCustomerChange(deps, d.merchantId, order.customerId, posted),
   };
 }

@@ -3,8 +3,7 @@ import { customers, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
 import { ensureCustomer } from '../customer/ensure';
-import { invalidateCustomer } from '../customer/cache';
-import { afterPosted, ledgerMark, postedSince } from '../ledger/post';
+import { afterCustomerChange, ledgerMark, postedSince } from '../ledger/post';
 import type { OrderFacts } from '../earning/hooks';
 import { countOrder, creditOrder, earningEntries, headColumns, isPending, type OrderRow } from './credit';
 import { emitOrderEvent } from './events';
@@ -69,10 +68,6 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
   const posted = postedSince(tx, mark);
   return {
     outcome: credit.pending ? `${credit.points} points pending approval for order ${parsed.orderId}` : `credited ${credit.points} points for order ${parsed.orderId}`,
-    after: async () => {
-      // Pending points and order counts move without a ledger entry: drop the cached row too.
-      if (customerId) await invalidateCustomer(deps, d.merchantId, customerId);
-      for (const e of posted) await afterPosted(deps, e);
-    },
+    after: () => afterCustomerChange(deps, d.merchantId, customerId, posted),
   };
 }

@@ -2,8 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { idempotencyRecords, orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { clawbackFor } from '../earning/rules';
-import { invalidateCustomer } from '../customer/cache';
-import { afterPosted, ledgerMark, postedSince } from '../ledger/post';
+import { afterCustomerChange, ledgerMark, postedSince } from '../ledger/post';
 import { emitOrderEvent } from './events';
 import { parseRefund, type RawRefund } from './payload';
 import { reverseOrderPoints } from './reverse';
@@ -44,10 +43,6 @@ export async function handleRefundCreated(tx: Tx, deps: Deps, d: InboxDelivery):
   const posted = postedSince(tx, mark);
   return {
     outcome: `refund ${refund.refundId}: clawed back ${clawback} points${reversed.fromPending ? ' from pending' : ''}${negative}`,
-    after: async () => {
-      // Pending points and order counts move without a ledger entry: drop the cached row too.
-      if (order.customerId) await invalidateCustomer(deps, d.merchantId, order.customerId);
-      for (const e of posted) await afterPosted(deps, e);
-    },
+    after: () => afterCustomerChange(deps, d.merchantId, order.customerId, posted),
   };
 }
