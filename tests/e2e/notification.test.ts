@@ -73,7 +73,7 @@ beforeAll(async () => {
   expect(t.body.data!.twilioIntegrationConnect.userErrors).toEqual([]);
 });
 
-const INTEGRATION = 'integration { provider connected keyHint accountSid from } userErrors { code field message }';
+const INTEGRATION = 'integration { provider connected status keyHint accountSid from } userErrors { code field message }';
 const KLAVIYO_CONNECT = `mutation($input: KlaviyoIntegrationConnectInput!) { klaviyoIntegrationConnect(input: $input) { ${INTEGRATION} } }`;
 const TWILIO_CONNECT = `mutation($input: TwilioIntegrationConnectInput!) { twilioIntegrationConnect(input: $input) { ${INTEGRATION} } }`;
 type Integration = { provider: string; connected: boolean; keyHint: string; accountSid: string | null; from: string | null };
@@ -109,6 +109,23 @@ describe('messaging accounts', () => {
     expect(Number(after[0].n)).toBe(Number(before[0].n));
   });
 
+  it('shows a refused key on the account after the first send says so, and clears it once a replacement works', async () => {
+    const shop = 'notify-badkey.myshopify.com';
+    const mid = await install(stack, shop);
+    const token = await merchantToken(stack.config, shop);
+    const status = async () => (await gql<{ messagingIntegrations: { status: string; lastError: string | null }[] }>(stack.url, token, '{ messagingIntegrations { status lastError } }')).body.data!.messagingIntegrations;
+    await gql(stack.url, token, KLAVIYO_CONNECT, { input: { privateApiKey: 'pk_revoked_in_klaviyo_0123456789' } });
+    expect(await status()).toEqual([{ status: 'UNKNOWN', lastError: null }]);
+    const { customerId } = await shopper({ shop, mid });
+    expect(await settle(await enqueue({ customerId, channel: 'email', mid }))).toMatchObject({ status: 'dead', provider: 'klaviyo' });
+    const [refused] = await status();
+    expect(refused.status).toBe('ERROR');
+    expect(refused.lastError).toContain('401');
+    await gql(stack.url, token, KLAVIYO_CONNECT, { input: { privateApiKey: KLAVIYO_KEY } });
+    expect(await settle(await enqueue({ customerId, channel: 'email', mid }))).toMatchObject({ status: 'sent', provider: 'klaviyo' });
+    expect(await status()).toEqual([{ status: 'OK', lastError: null }]);
+  });
+
   it('a disconnected account forgets its secret and sends nothing more; customers and developer keys cannot touch accounts', async () => {
     const shop = 'notify-disconnect.myshopify.com';
     const mid = await install(stack, shop);
@@ -117,7 +134,7 @@ describe('messaging accounts', () => {
     expect((await credentialsFor(stack.deps, mid)).klaviyo).toEqual({ apiKey: 'pk_disconnect_me_0123456789' });
     const DISCONNECT = `mutation($input: MessagingIntegrationDisconnectInput!) { messagingIntegrationDisconnect(input: $input) { ${INTEGRATION} } }`;
     const { body } = await gql<Connect<'messagingIntegrationDisconnect'>>(stack.url, token, DISCONNECT, { input: { provider: 'KLAVIYO' } });
-    expect(body.data!.messagingIntegrationDisconnect.integration).toMatchObject({ provider: 'KLAVIYO', connected: false, keyHint: '' });
+    expect(body.data!.messagingIntegrationDisconnect.integration).toMatchObject({ provider: 'KLAVIYO', connected: false, status: 'DISABLED', keyHint: '' });
     expect((await credentialsFor(stack.deps, mid)).klaviyo).toBeUndefined();
     const again = await gql<Connect<'messagingIntegrationDisconnect'>>(stack.url, token, DISCONNECT, { input: { provider: 'TWILIO' } });
     expect(again.body.data!.messagingIntegrationDisconnect.userErrors).toMatchObject([{ code: 'NOT_FOUND', field: ['input', 'provider'] }]);

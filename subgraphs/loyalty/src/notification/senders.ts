@@ -1,10 +1,12 @@
-import { and, eq, ne } from 'drizzle-orm';
-import { integrations, type DbOrTx } from '@herethere/db';
-import { devSender, klaviyoSender, twilioSender, unseal, type Deps, type MessageSender } from '@herethere/runtime';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { integrations, type DbOrTx, type IntegrationStatus } from '@herethere/db';
+import { devSender, klaviyoSender, twilioSender, unseal, type Deps, type MessageSender, type SendOutcome } from '@herethere/runtime';
 
 export interface ProviderCredentials {
   klaviyo?: { apiKey: string };
   twilio?: { accountSid: string; authToken: string; from: string };
+  /** The shop's own accounts (integrations rows) among them, with their recorded status; absent ones are the platform's. */
+  own?: Partial<Record<'klaviyo' | 'twilio', { status: IntegrationStatus; updatedAt: Date }>>;
 }
 
 /**
@@ -14,15 +16,21 @@ export interface ProviderCredentials {
 export async function credentialsFor(deps: Pick<Deps, 'db' | 'config'>, merchantId: string): Promise<ProviderCredentials> {
   const rows = await deps.db.db.select().from(integrations)
     .where(and(eq(integrations.merchantId, merchantId), ne(integrations.status, 'disabled')));
-  const out: ProviderCredentials = {};
+  const out: ProviderCredentials = { own: {} };
   const n = deps.config.notify;
   for (const r of rows) {
     if (!r.apiKeySealed) continue;
     const secret = unseal(deps.config.encryptionKey, r.apiKeySealed);
-    if (r.type === 'klaviyo') out.klaviyo = { apiKey: secret };
+    if (r.type === 'klaviyo') {
+      out.klaviyo = { apiKey: secret };
+      out.own!.klaviyo = { status: r.status, updatedAt: r.updatedAt };
+    }
     if (r.type === 'twilio') {
       const s = r.settings as { accountSid?: string; from?: string };
-      if (s.accountSid && s.from) out.twilio = { accountSid: s.accountSid, authToken: secret, from: s.from };
+      if (s.accountSid && s.from) {
+        out.twilio = { accountSid: s.accountSid, authToken: secret, from: s.from };
+        out.own!.twilio = { status: r.status, updatedAt: r.updatedAt };
+      }
     }
   }
   if (!out.klaviyo && n.klaviyoApiKey) out.klaviyo = { apiKey: n.klaviyoApiKey };
@@ -57,4 +65,24 @@ export async function klaviyoEnabled(config: Deps['config'], db: DbOrTx, merchan
 export function forgetKlaviyoEnabled(merchantId?: string): void {
   if (merchantId) klaviyoCache.delete(merchantId);
   else klaviyoCache.clear();
+}
+
+/**
+ * What a send says about the shop's own account: accepted means it works; 401/403 means the key
+ * or token was refused. Written to the integration only when it changes what was recorded (the
+ * credentials carry the status read with them), so a busy shop's sends do not each cost a write.
+ */
+export async function noteAccountOutcome(deps: Pick<Deps, 'db'>, merchantId: string, creds: ProviderCredentials, outcome: SendOutcome): Promise<void> {
+  const provider = outcome.provider;
+  if (provider !== 'klaviyo' && provider !== 'twilio') return;
+  const recorded = creds.own?.[provider];
+  const status = outcome.ok ? 'ok' : outcome.credentialsRejected ? 'error' : null;
+  if (!recorded || !status || recorded.status === status) return;
+  recorded.status = status;
+  // Only the account these credentials were read from: one reconnected meanwhile is left alone.
+  await deps.db.db.update(integrations)
+    .set({ status, lastError: outcome.ok ? null : outcome.error.slice(0, 500), lastCheckedAt: new Date() })
+    .where(and(eq(integrations.merchantId, merchantId), eq(integrations.type, provider), ne(integrations.status, 'disabled'),
+      // updated_at keeps microseconds; the Date read back has milliseconds.
+      sql`date_trunc('milliseconds', ${integrations.updatedAt}) = ${recorded.updatedAt.toISOString()}::timestamptz`));
 }

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { customers, emailEvents, emailTemplates, merchants, newId, notificationOutbox, programSettings, type TemplateType } from '@herethere/db';
 import { DEFAULT_TEMPLATES, pollingWorker, renderTemplate, type Deps, type OutgoingMessage, type SendOutcome, type Worker } from '@herethere/runtime';
-import { credentialsFor, senderFor, type ProviderCredentials } from './senders';
+import { credentialsFor, noteAccountOutcome, senderFor, type ProviderCredentials } from './senders';
 
 export type OutboxRow = typeof notificationOutbox.$inferSelect;
 
@@ -168,8 +168,9 @@ export async function processOutboxBatch(deps: Deps, opts: { batchSize?: number;
           outcome = { ok: false, provider: 'none', retryable: false, error: built.permanent ?? 'message could not be built' };
         } else {
           if (!creds.has(row.merchantId)) creds.set(row.merchantId, credentialsFor(deps, row.merchantId));
-          const sender = senderFor(deps, await creds.get(row.merchantId)!, row.channel);
-          outcome = await sender.send(built.message);
+          const shopCreds = await creds.get(row.merchantId)!;
+          outcome = await senderFor(deps, shopCreds, row.channel).send(built.message);
+          await noteAccountOutcome(deps, row.merchantId, shopCreds, outcome);
         }
       } catch (err) {
         outcome = { ok: false, provider: 'none', retryable: true, error: `internal error: ${(err as Error).message}` };

@@ -10,7 +10,7 @@ export function toView(ctx: Pick<Context, 'config'>, row: IntegrationRow): Messa
   const settings = row.settings as { accountSid?: string; from?: string };
   const secret = row.apiKeySealed ? unseal(ctx.config.encryptionKey, row.apiKeySealed) : '';
   return {
-    provider: row.type, connected: row.status !== 'disabled' && Boolean(row.apiKeySealed), keyHint: secret.slice(-4),
+    provider: row.type, connected: row.status !== 'disabled' && Boolean(row.apiKeySealed), status: row.status, lastError: row.lastError, keyHint: secret.slice(-4),
     accountSid: settings.accountSid ?? null, from: settings.from ?? null, updatedAt: row.updatedAt,
   };
 }

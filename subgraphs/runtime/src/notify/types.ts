@@ -18,7 +18,7 @@ export interface OutgoingMessage {
 
 export type SendOutcome =
   | { ok: true; provider: string; providerMessageId: string | null }
-  | { ok: false; provider: string; retryable: boolean; retryAfterMs?: number; error: string };
+  | { ok: false; provider: string; retryable: boolean; retryAfterMs?: number; error: string; credentialsRejected?: boolean };
 
 export interface MessageSender {
   readonly name: 'klaviyo' | 'twilio' | 'dev';
@@ -38,7 +38,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 export function httpFailure(provider: string, status: number, detail: string, retryAfter: string | null): SendOutcome {
   if (status === 429) return { ok: false, provider, retryable: true, retryAfterMs: parseRetryAfter(retryAfter), error: `${provider} answered 429 Too Many Requests${detail ? `: ${detail}` : ''}` };
   if (status >= 500) return { ok: false, provider, retryable: true, retryAfterMs: parseRetryAfter(retryAfter), error: `${provider} answered ${status}${detail ? `: ${detail}` : ''}` };
-  return { ok: false, provider, retryable: false, error: `${provider} refused the message (${status})${detail ? `: ${detail}` : ''}` };
+  // 401 and 403 are about the account, not the message: the shop's integration shows it.
+  return { ok: false, provider, retryable: false, credentialsRejected: status === 401 || status === 403, error: `${provider} refused the message (${status})${detail ? `: ${detail}` : ''}` };
 }
 
 export function networkFailure(provider: string, err: unknown, timeoutMs: number): SendOutcome {
