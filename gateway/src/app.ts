@@ -62,8 +62,24 @@ export function createGatewayApp(o: GatewayAppOptions): Express {
       res.status(401).json({ errors: [{ message: `Unauthenticated: ${err.message}`, extensions: { code: 'UNAUTHENTICATED' } }] });
     }
   };
+  // The storefront widget calls /graphql from the shop's own domain (custom domains included), so
+  // cross-origin calls are answered. Any origin is safe: the credential travels in the
+  // Authorization header, which another site can neither read nor make a browser send, and no
+  // cookie is ever honoured here. Before authentication, so a 401 is readable by the widget too.
+  const cors = (req: Request, res: Response, next: NextFunction) => {
+    res.set({
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'authorization, content-type, x-request-id, apollo-require-preflight',
+      'access-control-max-age': '86400',
+    });
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  };
+  app.options('/graphql', cors);
   app.post(
     '/graphql',
+    cors,
     authenticate,
     express.json({ limit: o.deps.config.maxBodyBytes }),
     expressMiddleware(o.apollo, {

@@ -54,6 +54,19 @@ describe('merchant session tokens', () => {
     expect(await shopName()).toBe('auth-shop');
   });
 
+  it('answers the storefront widget across origins: a preflight, and a refusal it can read; cookies are never honoured', async () => {
+    const origin = 'https://www.custom-storefront.example';
+    const pre = await fetch(`${stack.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-headers')).toContain('authorization');
+    expect(pre.headers.get('access-control-allow-credentials')).toBeNull();
+    const refused = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { origin, 'content-type': 'application/json', authorization: 'Bearer not-a-token' }, body: JSON.stringify({ query: RENAME }) });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await shopName()).toBe('auth-shop');
+  });
+
   it('refuses a malformed Authorization header instead of treating it as anonymous', async () => {
     const res = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic abc' }, body: JSON.stringify({ query: RENAME }) });
     expect(res.status).toBe(401);
