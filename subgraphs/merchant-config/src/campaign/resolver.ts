@@ -152,9 +152,9 @@ export class BonusCampaignResolver {
     const [row] = await ctx.db.db.transaction(async (tx) => {
       await storeCollections(tx, merchantId, members, now);
       return tx.insert(bonusCampaigns).values({
-      merchantId, id: newId('campaign'), name: draft.name, type: draft.type, multiplierBp: draft.multiplierBp, bonusPoints: draft.bonusPoints,
-      goalMinor: draft.goalMinor, currency: draft.goalMinor !== null ? shop.currency : null, productIds: draft.productIds, collectionIds: draft.collectionIds,
-      tierIds: draft.tierIds, segmentId: draft.segmentId, conditions: draft.conditions, startsAt: draft.startsAt, endsAt: draft.endsAt,
+        merchantId, id: newId('campaign'), name: draft.name, type: draft.type, multiplierBp: draft.multiplierBp, bonusPoints: draft.bonusPoints,
+        goalMinor: draft.goalMinor, currency: draft.goalMinor !== null ? shop.currency : null, productIds: draft.productIds, collectionIds: draft.collectionIds,
+        tierIds: draft.tierIds, segmentId: draft.segmentId, conditions: draft.conditions, startsAt: draft.startsAt, endsAt: draft.endsAt,
         status: draft.startsAt.getTime() <= now.getTime() ? 'active' : 'scheduled',
       }).returning();
     });
@@ -200,11 +200,11 @@ export class BonusCampaignResolver {
     const [row] = await ctx.db.db.transaction(async (tx) => {
       await storeCollections(tx, merchantId, members, now);
       return tx.update(bonusCampaigns).set({
-      name: draft.name, multiplierBp: draft.multiplierBp, bonusPoints: draft.bonusPoints, goalMinor: draft.goalMinor,
-      currency: draft.goalMinor !== null ? shop.currency : null, productIds: draft.productIds, collectionIds: draft.collectionIds, tierIds: draft.tierIds,
-      segmentId: draft.segmentId, conditions: draft.conditions, startsAt: draft.startsAt, endsAt: draft.endsAt,
-      status: current.status === 'scheduled' && draft.startsAt.getTime() <= now.getTime() ? 'active' : current.status,
-      updatedAt: now,
+        name: draft.name, multiplierBp: draft.multiplierBp, bonusPoints: draft.bonusPoints, goalMinor: draft.goalMinor,
+        currency: draft.goalMinor !== null ? shop.currency : null, productIds: draft.productIds, collectionIds: draft.collectionIds, tierIds: draft.tierIds,
+        segmentId: draft.segmentId, conditions: draft.conditions, startsAt: draft.startsAt, endsAt: draft.endsAt,
+        status: current.status === 'scheduled' && draft.startsAt.getTime() <= now.getTime() ? 'active' : current.status,
+        updatedAt: now,
       }).where(and(eq(bonusCampaigns.merchantId, merchantId), eq(bonusCampaigns.id, current.id), eq(bonusCampaigns.status, current.status))).returning();
     });
     if (!row) return { userErrors: [userError(UserErrorCode.CONFLICT, 'the campaign changed meanwhile; reload and try again', f('id'))] };
