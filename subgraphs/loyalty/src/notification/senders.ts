@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { integrations, type DbOrTx, type IntegrationStatus } from '@herethere/db';
 import { devSender, klaviyoSender, twilioSender, unseal, type Deps, type MessageSender, type SendOutcome } from '@herethere/runtime';
 
@@ -6,7 +6,7 @@ export interface ProviderCredentials {
   klaviyo?: { apiKey: string };
   twilio?: { accountSid: string; authToken: string; from: string };
   /** The shop's own accounts (integrations rows) among them, with their recorded status; absent ones are the platform's. */
-  own?: Partial<Record<'klaviyo' | 'twilio', { status: IntegrationStatus; updatedAt: Date }>>;
+  own?: Partial<Record<'klaviyo' | 'twilio', { status: IntegrationStatus; sealed: string }>>;
 }
 
 /**
@@ -23,13 +23,13 @@ export async function credentialsFor(deps: Pick<Deps, 'db' | 'config'>, merchant
     const secret = unseal(deps.config.encryptionKey, r.apiKeySealed);
     if (r.type === 'klaviyo') {
       out.klaviyo = { apiKey: secret };
-      out.own!.klaviyo = { status: r.status, updatedAt: r.updatedAt };
+      out.own!.klaviyo = { status: r.status, sealed: r.apiKeySealed };
     }
     if (r.type === 'twilio') {
       const s = r.settings as { accountSid?: string; from?: string };
       if (s.accountSid && s.from) {
         out.twilio = { accountSid: s.accountSid, authToken: secret, from: s.from };
-        out.own!.twilio = { status: r.status, updatedAt: r.updatedAt };
+        out.own!.twilio = { status: r.status, sealed: r.apiKeySealed };
       }
     }
   }
@@ -79,10 +79,9 @@ export async function noteAccountOutcome(deps: Pick<Deps, 'db'>, merchantId: str
   const status = outcome.ok ? 'ok' : outcome.credentialsRejected ? 'error' : null;
   if (!recorded || !status || recorded.status === status) return;
   recorded.status = status;
-  // Only the account these credentials were read from: one reconnected meanwhile is left alone.
+  // Only the secret these credentials were read from (sealing draws a fresh nonce each time, so a
+  // reconnected account, even with the same key, is left alone).
   await deps.db.db.update(integrations)
     .set({ status, lastError: outcome.ok ? null : outcome.error.slice(0, 500), lastCheckedAt: new Date() })
-    .where(and(eq(integrations.merchantId, merchantId), eq(integrations.type, provider), ne(integrations.status, 'disabled'),
-      // updated_at keeps microseconds; the Date read back has milliseconds.
-      sql`date_trunc('milliseconds', ${integrations.updatedAt}) = ${recorded.updatedAt.toISOString()}::timestamptz`));
+    .where(and(eq(integrations.merchantId, merchantId), eq(integrations.type, provider), ne(integrations.status, 'disabled'), eq(integrations.apiKeySealed, recorded.sealed)));
 }

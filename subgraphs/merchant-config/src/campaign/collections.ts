@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { collectionProducts, collectionSyncs, merchants, type Tx } from '@herethere/db';
-import { AdminApiUnavailable, adminGraphql, pollingWorker, unseal, type Deps, type Worker } from '@herethere/runtime';
+import { collectionProducts, collectionSyncs, type Tx } from '@herethere/db';
+import { AdminApiUnavailable, adminGraphql, pollingWorker, type Deps, type Worker } from '@herethere/runtime';
+import { adminSessionOf } from './shopify';
 
 /** Shopify's largest page of a connection. */
 const PAGE = 250;
@@ -30,9 +31,8 @@ export type CollectionRead =
  * longer has reads as empty.
  */
 export async function readCollections(deps: Pick<Deps, 'config' | 'db'>, merchantId: string, collectionIds: readonly string[]): Promise<CollectionRead> {
-  const [m] = await deps.db.db.select({ shop: merchants.shopDomain, sealed: merchants.accessTokenSealed }).from(merchants).where(eq(merchants.id, merchantId));
-  if (!m?.sealed) return { status: 'no_token' };
-  const session = { shop: m.shop, accessToken: unseal(deps.config.encryptionKey, m.sealed) };
+  const session = await adminSessionOf(deps, merchantId);
+  if (!session) return { status: 'no_token' };
   const products = new Map<string, string[]>();
   try {
     for (const id of collectionIds) {
