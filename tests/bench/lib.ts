@@ -1,4 +1,5 @@
 import { appendFile, mkdir } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
 export interface Metric {
@@ -45,4 +46,26 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const idx = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Number(sorted[Math.max(0, idx)].toFixed(2));
+}
+
+/**
+ * A load generator's POST: node:http on kept-alive sockets. The bench shares the machine's cores
+ * with the services it measures, and undici's fetch costs several times the CPU per request, CPU
+ * the services then do not get (Shopify's senders are not on our machine).
+ */
+export function poster(maxSockets: number): { post(url: string, headers: Record<string, string>, body: string): Promise<number>; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  return {
+    post: (url, headers, body) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+          res.once('error', reject);
+        });
+        req.once('error', reject);
+        req.end(body);
+      }),
+    close: () => agent.destroy(),
+  };
 }

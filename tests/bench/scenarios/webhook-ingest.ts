@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { DbHandle } from '@herethere/db';
 import { installShop } from '@herethere/gateway/seed';
 import { testConfig } from '@herethere/runtime';
-import { percentile, type BenchEnv, type Metric, type Scenario } from '../lib';
+import { percentile, poster, type BenchEnv, type Metric, type Scenario } from '../lib';
 import { benchDatabase } from '../db';
 import { startService } from '../services';
 import { orderPayload } from '../../support/shopify';
@@ -96,6 +96,7 @@ interface Sent {
 async function send(t: Target, shop: string, firstOrder: number, seconds: number, rate?: number): Promise<Sent> {
   const sent: Sent = { acked: new Map(), latencies: [], failures: 0, seconds: 0 };
   const url = `${t.url}/webhooks/shopify`;
+  const http = poster(SENDERS);
   let n = 0;
   const one = async (due: number) => {
     const i = n++;
@@ -108,10 +109,9 @@ async function send(t: Target, shop: string, firstOrder: number, seconds: number
     });
     const body = JSON.stringify(payload);
     const headers = webhookHeaders(t.secret, shop, 'orders/paid', body, randomUUID());
-    const res = await fetch(url, { method: 'POST', headers, body });
-    await res.arrayBuffer();
+    const status = await http.post(url, headers, body).catch(() => 0); // a refused connection counts as a failure
     sent.latencies.push(performance.now() - due);
-    if (res.status === 200) sent.acked.set(String(orderId), Date.now());
+    if (status === 200) sent.acked.set(String(orderId), Date.now());
     else sent.failures += 1;
   };
   const t0 = performance.now();
@@ -133,6 +133,7 @@ async function send(t: Target, shop: string, firstOrder: number, seconds: number
     await Promise.all(inFlight);
   }
   sent.seconds = (performance.now() - t0) / 1000;
+  http.close();
   return sent;
 }
 
