@@ -1,9 +1,8 @@
 import type { Shopify } from '@shopify/shopify-api';
 import type { Request, Response } from 'express';
-import { sql } from 'drizzle-orm';
-import { webhookInbox } from '@herethere/db';
 import { inboxWakeTopic, type Deps } from '@herethere/runtime';
 import type { MerchantDirectory } from '../auth/merchants';
+import { inboxWriter } from './inbox-writer';
 import { admit } from './validate';
 
 /**
@@ -40,16 +39,7 @@ export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: M
       deps.pubsub.publish(inboxWakeTopic, {}).catch(() => {});
     });
   };
-  // Built once: every delivery runs the same insert, so its SQL need not be rebuilt per request.
-  const record = deps.db.db
-    .insert(webhookInbox)
-    .values({
-      merchantId: sql.placeholder('merchantId'), webhookId: sql.placeholder('webhookId'), topic: sql.placeholder('topic'),
-      shopDomain: sql.placeholder('shopDomain'), apiVersion: sql.placeholder('apiVersion'), payload: sql.placeholder('payload'),
-    })
-    .onConflictDoNothing()
-    .returning({ webhookId: webhookInbox.webhookId })
-    .prepare('webhook_inbox_record');
+  const inbox = inboxWriter(deps.db);
   return async (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     const check = await shopify.webhooks.validate({ rawBody, rawRequest: shopifyView(req), rawResponse: res });
@@ -72,8 +62,8 @@ export function shopifyWebhookHandler(deps: Deps, shopify: Shopify, directory: M
     const topic = String(req.header('x-shopify-topic'));
     const admission = admit(topic, payload, merchant.currency);
     if (!admission.ok) return reply(res, admission.status, { status: admission.status === 200 ? 'ignored' : 'rejected', error: admission.error, message: admission.message });
-    const inserted = await record.execute({ merchantId: merchant.id, webhookId: check.webhookId, topic, shopDomain: check.domain, apiVersion: check.apiVersion, payload });
-    if (inserted.length) nudge();
-    return reply(res, 200, { status: inserted.length ? 'accepted' : 'duplicate' });
+    const accepted = await inbox.write({ merchantId: merchant.id, webhookId: check.webhookId, topic, shopDomain: check.domain, apiVersion: check.apiVersion, rawBody });
+    if (accepted) nudge();
+    return reply(res, 200, { status: accepted ? 'accepted' : 'duplicate' });
   };
 }
