@@ -51,6 +51,23 @@ describe('wall-clock conversions', () => {
     expect(addLocalMonths(local(2025, 1, 15), -12)).toEqual(local(2024, 1, 15));
     expect(addLocalMonths(local(2025, 12, 1), 1)).toEqual(local(2026, 1, 1));
   });
+  it('reads the same wall clock as Intl itself at every step across DST changes, half-hour zones and odd historic offsets', () => {
+    const intl = (t: number, timeZone: string) => {
+      const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+        .formatToParts(new Date(t)).map((p) => [p.type, Number(p.value)]));
+      return local(parts.year, parts.month, parts.day, parts.hour % 24, parts.minute, parts.second);
+    };
+    const zones = [NY, 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata', 'Pacific/Chatham', 'America/St_Johns', 'UTC'];
+    // Around both 2025 changes in each hemisphere, every 7 min 13 s (so every minute of the hour comes up)…
+    const windows = ['2025-03-08T00:00:00Z', '2025-03-30T00:00:00Z', '2025-04-05T00:00:00Z', '2025-10-04T00:00:00Z', '2025-10-26T00:00:00Z', '2025-11-01T00:00:00Z'];
+    for (const timeZone of zones) {
+      for (const w of windows) {
+        for (let t = Date.parse(w); t < Date.parse(w) + 3 * 86_400_000; t += 433_000) expect(toLocal(t, timeZone), `${timeZone} ${new Date(t).toISOString()}`).toEqual(intl(t, timeZone));
+      }
+    }
+    // …and New York's switch from local mean time (-4:56:02) in 1883, which is not on a whole minute.
+    for (let t = Date.parse('1883-11-18T16:00:00Z'); t < Date.parse('1883-11-18T18:00:00Z'); t += 1000) expect(toLocal(t, NY)).toEqual(intl(t, NY));
+  });
 });
 
 describe('period keys', () => {

@@ -49,9 +49,9 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 const ms = (t: Date | number): number => (typeof t === 'number' ? t : t.getTime());
 
-/** The wall-clock reading of an instant in a time zone. */
-export function toLocal(instant: Date | number, timeZone: string): LocalDateTime {
-  const parts = formatter(timeZone).formatToParts(new Date(ms(instant)));
+/** The wall-clock reading of an instant, asked of Intl (slow: it formats and parses text). */
+function toLocalIntl(t: number, timeZone: string): LocalDateTime {
+  const parts = formatter(timeZone).formatToParts(new Date(t));
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const era = parts.find((p) => p.type === 'era')?.value;
   const year = get('year');
@@ -65,7 +65,49 @@ export function toLocal(instant: Date | number, timeZone: string): LocalDateTime
   };
 }
 
-const asUtc = (l: LocalDateTime): number => Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second);
+const HOUR = 3_600_000;
+/** `<zone>|<UTC hour>` → the zone's offset through that whole hour, or null if it changes within it. */
+const hourOffsets = new Map<string, number | null>();
+
+/**
+ * A zone's offset is the same through almost every hour, so it is asked of Intl once per zone and
+ * hour (at the hour's first and last second: equal means no transition in between) and reused; an
+ * hour with a transition in it is always asked of Intl. Orders credit by the thousand per second,
+ * each reading the week and month it falls in.
+ */
+function hourOffset(t: number, timeZone: string): number | null {
+  const hour = Math.floor(t / HOUR);
+  const key = `${timeZone}|${hour}`;
+  let offset = hourOffsets.get(key);
+  if (offset === undefined) {
+    const start = hour * HOUR;
+    const end = start + HOUR - 1000;
+    const first = asUtc(toLocalIntl(start, timeZone)) - start;
+    offset = asUtc(toLocalIntl(end, timeZone)) - end === first ? first : null;
+    if (hourOffsets.size >= 10_000) hourOffsets.clear();
+    hourOffsets.set(key, offset);
+  }
+  return offset;
+}
+
+/** The wall-clock reading of an instant in a time zone. */
+export function toLocal(instant: Date | number, timeZone: string): LocalDateTime {
+  const t = ms(instant);
+  const offset = hourOffset(t, timeZone);
+  if (offset === null) return toLocalIntl(t, timeZone);
+  const wall = new Date(t + offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+  };
+}
+
+/** The instant whose UTC reading is `l` (years 0–99 included, which Date.UTC would take for 1900–1999). */
+const asUtc = (l: LocalDateTime): number => new Date(Date.UTC(2000, 0, 1, l.hour, l.minute, l.second)).setUTCFullYear(l.year, l.month - 1, l.day);
 
 /** Local minus UTC, in milliseconds, at an instant (e.g. -4 h for New York in summer). */
 export function offsetMs(instant: Date | number, timeZone: string): number {
