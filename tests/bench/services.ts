@@ -15,6 +15,10 @@ export interface Service {
  * load generator never shares an event loop with the server it measures.
  */
 export async function startService(name: string, port: number, env: Record<string, string>): Promise<Service> {
+  const url = `http://127.0.0.1:${port}`;
+  const health = name === 'gateway' ? `${url}/healthz` : `${url}/health`;
+  // Something already answering there (another bench still running) would be measured instead.
+  if (await fetch(health).then(() => true, () => false)) throw new Error(`port ${port} is taken: is another bench still running?`);
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the services under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts', name], {
@@ -22,8 +26,6 @@ export async function startService(name: string, port: number, env: Record<strin
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'development', LOG_LEVEL: 'error', SEED_DEMO: 'false', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  const health = name === 'gateway' ? `${url}/healthz` : `${url}/health`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
