@@ -25,6 +25,9 @@ function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+/** Rows of a raw query on a database or transaction, for code that has no DbHandle (same as `DbHandle.rows`). */
+export const queryRows = async <T = Record<string, unknown>>(on: DbOrTx, query: SQL): Promise<T[]> => rowsOf<T>(await on.execute(query));
+
 export interface OpenDbOptions {
   /** postgres:// URL for production; otherwise PGlite at `dataDir` (or in memory when undefined). */
   url?: string;
@@ -78,7 +81,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
     return {
       db,
       driver: 'postgres',
-      rows: async <T>(query: SQL, on: DbOrTx = db) => rowsOf<T>(await on.execute(query)),
+      rows: <T>(query: SQL, on: DbOrTx = db) => queryRows<T>(on, query),
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -88,7 +91,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   return {
     db,
     driver: 'pglite',
-    rows: async <T>(query: SQL, on: DbOrTx = db) => rowsOf<T>(await on.execute(query)),
+    rows: <T>(query: SQL, on: DbOrTx = db) => queryRows<T>(on, query),
     close: () => client.close(),
   };
 }

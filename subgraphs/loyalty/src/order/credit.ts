@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { customers, newId, orders, pendingPoints, type PendingEntry, type Tx } from '@herethere/db';
+import { newId, orders, pendingPoints, type PendingEntry, type Tx } from '@herethere/db';
 import type { Deps } from '@herethere/runtime';
 import { earnModifiers, type BonusEntry, type EarnAdjustment, type OrderFacts } from '../earning/hooks';
 import { applicableMultipliers, pointsFor, type MultiplierInput } from '../earning/rules';
@@ -49,16 +49,36 @@ export interface CreditResult {
 /** Whether an order's points wait out the merchant's approval period. */
 export const isPending = (program: ProgramRow, points: number): boolean => points > 0 && (program.earning.approvalDays ?? 0) > 0;
 
-/** The customer's ledger head, as the statement that locks their row returns it. */
-export const headColumns = { balance: customers.pointsBalance, seq: customers.ledgerSeq, head: customers.ledgerHeadHash };
+/** The order's row as SQL values, in the column order of `insert into orders`. */
+const orderValues = (o: OrderRow) => sql`(${o.merchantId}, ${o.id}, ${o.customerId}, ${o.shopifyCustomerId}, ${o.emailNormalized}, ${o.orderName}, ${o.currency},
+  ${o.totalMinor}, ${o.earningBaseMinor}, ${o.refundedMinor}, ${o.status}, ${o.pointsEarned}, ${o.pointsClawedBack}, ${JSON.stringify(o.discountCodes)}::jsonb,
+  ${JSON.stringify(o.productIds)}::jsonb, ${o.referralCode}, ${o.processedAt.toISOString()}::timestamptz, ${o.createdAt.toISOString()}::timestamptz, ${o.updatedAt.toISOString()}::timestamptz)`;
 
-/** What counting an order changes on the customer's row: spend, order count, activity, points held pending. */
-export const countOrder = (totalMinor: number, pendingPoints: number, now: Date) => ({
-  lifetimeSpendMinor: sql`${customers.lifetimeSpendMinor} + ${totalMinor}`,
-  ordersCount: sql`${customers.ordersCount} + 1`,
-  lastActivityAt: now,
-  ...(pendingPoints ? { pointsPending: sql`${customers.pointsPending} + ${pendingPoints}` } : {}),
-});
+/**
+ * Counts an order on the customer's row (spend, order count, activity, points held pending) in one
+ * statement that also takes their row lock for the posts that follow and returns their ledger head.
+ * With `recording`, the order row goes in first in the same statement and the customer is counted
+ * only if it is new: null then means the order was recorded before. Written as SQL text: it runs
+ * for every order, and the query builder took longer to build it than PostgreSQL to run it.
+ */
+export async function countOrder(
+  deps: Pick<Deps, 'db'>, tx: Tx, c: { merchantId: string; customerId: string; totalMinor: number; pendingPoints: number; now: Date }, recording?: OrderRow,
+): Promise<LedgerHead | null> {
+  const at = c.now.toISOString();
+  const [head] = await deps.db.rows<LedgerHead>(sql`
+    ${recording ? sql`with recorded as (
+      insert into orders (merchant_id, id, customer_id, shopify_customer_id, email_normalized, order_name, currency, total_minor, earning_base_minor,
+        refunded_minor, status, points_earned, points_clawed_back, discount_codes, product_ids, referral_code, processed_at, created_at, updated_at)
+      values ${orderValues(recording)}
+      on conflict do nothing
+      returning id)` : sql``}
+    update customers set lifetime_spend_minor = lifetime_spend_minor + ${c.totalMinor}, orders_count = orders_count + 1,
+      last_activity_at = ${at}::timestamptz, points_pending = points_pending + ${c.pendingPoints}
+      ${recording ? sql`from recorded` : sql``}
+     where customers.merchant_id = ${c.merchantId} and customers.id = ${c.customerId}
+    returning points_balance as balance, ledger_seq as seq, ledger_head_hash as head`, tx);
+  return head ?? null;
+}
 
 /**
  * Credits an order's points to a customer: posted at once, or held as pending points during the
@@ -75,11 +95,7 @@ export async function creditOrder(
   const now = new Date();
   // One statement counts the order towards the customer's spend, takes their row lock for the
   // posts below and reads their ledger head.
-  const head = counted ?? (await tx
-    .update(customers)
-    .set(countOrder(order.totalMinor, pending ? points : 0, now))
-    .where(and(eq(customers.merchantId, order.merchantId), eq(customers.id, customerId)))
-    .returning(headColumns))[0];
+  const head = counted ?? (await countOrder(deps, tx, { merchantId: order.merchantId, customerId, totalMinor: order.totalMinor, pendingPoints: pending ? points : 0, now }));
   if (!head) throw new Error(`customer ${customerId} not found while crediting order ${order.id}`);
   if (pending) {
     await tx.insert(pendingPoints).values({

@@ -1,11 +1,10 @@
-import { and, eq } from 'drizzle-orm';
-import { customers, orders, type Tx } from '@herethere/db';
+import { orders, type Tx } from '@herethere/db';
 import type { Deps, HandlerOutcome, InboxDelivery } from '@herethere/runtime';
 import { normalizeEmail } from '../customer/email';
 import { ensureCustomer } from '../customer/ensure';
 import { afterCustomerChange, ledgerMark, postedSince } from '../ledger/post';
 import type { OrderFacts } from '../earning/hooks';
-import { countOrder, creditOrder, earningEntries, headColumns, isPending, type OrderRow } from './credit';
+import { countOrder, creditOrder, earningEntries, isPending, type OrderRow } from './credit';
 import { emitOrderEvent } from './events';
 import { parseOrder, type RawOrder } from './payload';
 import { programOf } from './settings';
@@ -56,12 +55,9 @@ export async function handleOrderPaid(tx: Tx, deps: Deps, d: InboxDelivery): Pro
 
   // One statement records the order and, only if it is new, counts it on the customer's row,
   // taking their lock and returning the ledger head the order's entries chain from.
-  const recorded = tx.$with('recorded').as(tx.insert(orders).values(row).onConflictDoNothing().returning({ id: orders.id }));
-  const [head] = await tx.with(recorded).update(customers)
-    .set(countOrder(row.totalMinor, isPending(ctx.program, row.pointsEarned) ? row.pointsEarned : 0, now))
-    .from(recorded)
-    .where(and(eq(customers.merchantId, d.merchantId), eq(customers.id, customer.id)))
-    .returning(headColumns);
+  const head = await countOrder(deps, tx, {
+    merchantId: d.merchantId, customerId: customer.id, totalMinor: row.totalMinor, pendingPoints: isPending(ctx.program, row.pointsEarned) ? row.pointsEarned : 0, now,
+  }, row);
   if (!head) return { outcome: `order ${parsed.orderId} already recorded; nothing credited again` };
   const credit = await creditOrder(tx, deps, ctx.program, row, customer.id, facts, entries, head);
   await emitOrderEvent(tx, deps, 'paid', row, parsed);
