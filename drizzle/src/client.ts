@@ -25,6 +25,23 @@ function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
 
+const ROOT = Symbol('transaction');
+
+/**
+ * A view of a transaction for one of several tasks running in it side by side (their statements
+ * pipelined on its connection): the same transaction, so everything commits or rolls back
+ * together, but an object of its own, so what is kept per transaction object (the ledger's list of
+ * what was posted) stays per task. `txRoot` gives back the transaction, for what is shared.
+ */
+export function txView(tx: Tx): Tx {
+  const view = Object.create(tx) as Tx & { [ROOT]?: Tx };
+  view[ROOT] = txRoot(tx);
+  return view;
+}
+
+/** The transaction a view was made from (or the object itself when it is not a view). */
+export const txRoot = <T extends object>(tx: T): T => (tx as T & { [ROOT]?: T })[ROOT] ?? tx;
+
 /** Rows of a raw query on a database or transaction, for code that has no DbHandle (same as `DbHandle.rows`). */
 export const queryRows = async <T = Record<string, unknown>>(on: DbOrTx, query: SQL): Promise<T[]> => rowsOf<T>(await on.execute(query));
 

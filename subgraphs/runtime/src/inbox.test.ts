@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { merchants, newId, plans, webhookInbox, type DbHandle } from '@herethere/db';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { merchants, newId, plans, txRoot, webhookInbox, type DbHandle } from '@herethere/db';
 import { openTestDb } from '@herethere/db/testing';
 import { testConfig } from './config';
 import type { Deps } from './context';
@@ -20,6 +20,7 @@ beforeAll(async () => {
   await db.db.insert(plans).values({ id: 'free', name: 'Free', basePriceMinor: 0 });
   await db.db.insert(merchants).values({ id: merchantId, shopDomain: 'inbox-test.myshopify.com', name: 'Inbox', planId: 'free' });
   await db.rows(sql`create table inbox_effects (webhook_id text primary key, position serial)`);
+  await db.rows(sql`create table inbox_chain (position int primary key, webhook_id text not null)`);
 });
 afterAll(async () => {
   await db?.close();
@@ -31,6 +32,8 @@ const deliver = (ids: string[], topic = 'test/record', customer?: (id: string) =
   })));
 
 const afterCommit: string[] = [];
+const seen: { id: string; tx: object }[] = [];
+const steps: string[] = [];
 const handlers: Record<string, WebhookHandler> = {
   'test/record': async (tx, _deps, d) => {
     if (d.webhookId.startsWith('bad')) throw new Error(`cannot handle ${d.webhookId}`);
@@ -38,6 +41,22 @@ const handlers: Record<string, WebhookHandler> = {
     return { outcome: `recorded ${d.webhookId}`, after: async () => void afterCommit.push(d.webhookId) };
   },
   'test/later': async () => ({ defer: 'not yet' }),
+  // Appends to one shared chain, as a referral reward appends to an advocate's ledger: the next
+  // position is read, then taken; two handlers reading at once would both claim the same one.
+  'test/chain': async (tx, _deps, d) => {
+    seen.push({ id: d.webhookId, tx });
+    const [{ last }] = await db.rows<{ last: number }>(sql`select coalesce(max(position), 0)::int as last from inbox_chain`, tx);
+    await db.rows(sql`insert into inbox_chain (position, webhook_id) values (${Number(last) + 1}, ${d.webhookId})`, tx);
+    return { outcome: `chained ${d.webhookId} at ${Number(last) + 1}` };
+  },
+  'test/slow': async (tx, _deps, d) => {
+    seen.push({ id: d.webhookId, tx });
+    steps.push(`start ${d.webhookId}`);
+    await tx.execute(sql`select 1`);
+    await tx.execute(sql`insert into inbox_effects (webhook_id) values (${d.webhookId})`);
+    steps.push(`end ${d.webhookId}`);
+    return { outcome: `recorded ${d.webhookId}` };
+  },
   'test/push-fails': async (tx, _deps, d) => {
     await tx.execute(sql`insert into inbox_effects (webhook_id) values (${d.webhookId})`);
     return { outcome: `recorded ${d.webhookId}`, after: async () => { throw new Error('pub/sub is down'); } };
@@ -75,6 +94,34 @@ describe('inbox batches', () => {
     expect(effects.map((e) => e.webhook_id)).toEqual(['b1', 'b3']);
     // After-commit work ran once per committed delivery, never for the rolled-back attempt.
     expect(afterCommit.sort()).toEqual(['b1', 'b3']);
+  });
+
+  it('runs different customers side by side in one transaction, each on a view of its own, one customer\'s deliveries in order', async () => {
+    seen.length = 0;
+    steps.length = 0;
+    await deliver(['s1', 's2', 's3'], 'test/slow', (id) => (id === 's2' ? 2 : 1));
+    expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(3);
+    // Customer 1's two deliveries in order, customer 2's alongside them rather than after.
+    expect(steps.indexOf('start s2')).toBeLessThan(steps.indexOf('end s1'));
+    expect(steps.indexOf('end s1')).toBeLessThan(steps.indexOf('start s3'));
+    const [s1, s2, s3] = ['s1', 's2', 's3'].map((id) => seen.find((x) => x.id === id)!.tx);
+    expect(s1).not.toBe(s2);
+    expect(s1).toBe(s3);
+    expect(txRoot(s1)).toBe(txRoot(s2));
+    expect((await status()).filter((r) => r.webhook_id.startsWith('s')).map((r) => r.status)).toEqual(['processed', 'processed', 'processed']);
+  });
+
+  it('retries one by one when two customers\' handlers collide on shared state, and then records both exactly once', async () => {
+    await deliver(['x1', 'x2'], 'test/chain', (id) => (id === 'x1' ? 11 : 12));
+    const warn = vi.spyOn(deps.log, 'warn');
+    expect(await processInboxBatch(deps, handlers, { batchSize: 10 })).toBe(2);
+    // Side by side both read position 0 and claimed 1: the database refused the second claim.
+    expect(warn).toHaveBeenCalledWith('inbox batch rolled back; processing its deliveries one by one', expect.objectContaining({ size: 2 }));
+    warn.mockRestore();
+    const chain = await db.rows<{ position: number; webhook_id: string }>(sql`select position, webhook_id from inbox_chain order by position`);
+    expect(chain.map((c) => [Number(c.position), c.webhook_id])).toEqual([[1, 'x1'], [2, 'x2']]);
+    const rows = Object.fromEntries((await status()).map((r) => [r.webhook_id, r]));
+    expect([rows.x1.outcome, rows.x2.outcome]).toEqual(['chained x1 at 1', 'chained x2 at 2']);
   });
 
   it('keeps a committed delivery processed when its after-commit work fails, and does not run it again', async () => {

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
-import { badgeDefinitions, bonusCampaigns, merchants, programSettings, vipTiers, type BadgeRule, type DbOrTx } from '@herethere/db';
+import { badgeDefinitions, bonusCampaigns, merchants, programSettings, txRoot, vipTiers, type BadgeRule, type DbOrTx } from '@herethere/db';
 
 export type MerchantRow = typeof merchants.$inferSelect;
 export type ProgramRow = typeof programSettings.$inferSelect;
@@ -25,7 +25,7 @@ const CACHE_LIMIT = 10_000;
 
 const cache = new Map<string, MerchantConfig>();
 /** One version check per merchant per transaction, however many listeners ask. */
-const perTransaction = new WeakMap<object, Map<string, MerchantConfig | null>>();
+const perTransaction = new WeakMap<object, Map<string, Promise<MerchantConfig | null>>>();
 
 const isTransaction = (db: DbOrTx): boolean => typeof (db as { rollback?: unknown }).rollback === 'function';
 
@@ -50,27 +50,32 @@ async function load(db: DbOrTx, merchantId: string): Promise<MerchantConfig | nu
   return { version: row.merchant.configVersion, merchant: row.merchant, program: row.program, tiers, campaigns, badges };
 }
 
+/** The merchant's configuration, checked against its `config_version` now. */
+async function currentConfig(db: DbOrTx, merchantId: string): Promise<MerchantConfig | null> {
+  const [current] = await db.select({ version: merchants.configVersion }).from(merchants).where(eq(merchants.id, merchantId));
+  if (!current) {
+    cache.delete(merchantId);
+    return null;
+  }
+  const cached = cache.get(merchantId);
+  const config = cached && cached.version === current.version ? cached : await load(db, merchantId);
+  if (config && config !== cached) remember(merchantId, config);
+  return config;
+}
+
 /**
  * The merchant's configuration, served from this process's memory while the merchant's
  * `config_version` (moved by database triggers on every change) says it is current. Costs one
- * indexed read per transaction instead of one query per listener per order.
+ * indexed read per transaction instead of one query per listener per order; handlers running side
+ * by side in one transaction (each with a view of it) share that read.
  */
-export async function merchantConfig(db: DbOrTx, merchantId: string): Promise<MerchantConfig | null> {
-  const memo = isTransaction(db) ? perTransaction.get(db) ?? new Map<string, MerchantConfig | null>() : null;
-  if (memo?.has(merchantId)) return memo.get(merchantId) ?? null;
-  const [current] = await db.select({ version: merchants.configVersion }).from(merchants).where(eq(merchants.id, merchantId));
-  let config: MerchantConfig | null = null;
-  if (current) {
-    const cached = cache.get(merchantId);
-    config = cached && cached.version === current.version ? cached : await load(db, merchantId);
-    if (config && config !== cached) remember(merchantId, config);
-  } else {
-    cache.delete(merchantId);
-  }
-  if (memo) {
-    memo.set(merchantId, config);
-    perTransaction.set(db, memo);
-  }
+export function merchantConfig(db: DbOrTx, merchantId: string): Promise<MerchantConfig | null> {
+  if (!isTransaction(db)) return currentConfig(db, merchantId);
+  const tx = txRoot(db);
+  let memo = perTransaction.get(tx);
+  if (!memo) perTransaction.set(tx, (memo = new Map()));
+  let config = memo.get(merchantId);
+  if (!config) memo.set(merchantId, (config = currentConfig(db, merchantId)));
   return config;
 }
 
