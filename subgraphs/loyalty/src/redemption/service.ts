@@ -1,7 +1,7 @@
 import { and, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import { customers, merchants, newId, rewardRedemptions, rewards, rewardSettings, type Tx } from '@herethere/db';
 import {
-  AdminApiUnavailable, DiscountRejected, discountProviderFor, discountProviderForMerchant, generateDiscountCode, userError, UserError, UserErrorCode,
+  AdminApiUnavailable, DiscountRejected, discountProviderFor, discountProviderForMerchant, generateDiscountCode, isIssuedDiscountCode, userError, UserError, UserErrorCode,
   type Deps, type DiscountProvider, type DiscountRequest,
 } from '@herethere/runtime';
 import type { CustomerRow } from '../customer/data';
@@ -349,7 +349,8 @@ export async function reconcileRedemptions(deps: Deps, opts: { graceMs?: number;
 }
 
 /** Codes as Shopify reports them on an order (case-insensitive there; ours are upper-case). */
-const normaliseCodes = (codes: string[]) => [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(Boolean))];
+/** The codes an order applied that this app can have issued, normalised. */
+const normaliseCodes = (codes: string[]) => [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(isIssuedDiscountCode))];
 
 /**
  * orders/paid: codes of ours that the order applied become `used`. Safe to call repeatedly.

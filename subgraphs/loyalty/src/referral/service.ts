@@ -4,7 +4,7 @@ import {
   customerFingerprints, customers, merchants, newId, orders, queryRows, referralLinks, referrals,
   type DbOrTx, type FingerprintKind, type ReferralDecision, type ReferralSettings, type Tx,
 } from '@herethere/db';
-import { discountProviderFor, generateDiscountCode, type Deps } from '@herethere/runtime';
+import { discountProviderFor, generateDiscountCode, isIssuedDiscountCode, type Deps } from '@herethere/runtime';
 import { postEntry, type LedgerEntry } from '../ledger/post';
 import { merchantConfig } from '../program/config';
 import { enqueueNotification } from '../notification/enqueue';
@@ -173,7 +173,7 @@ export interface CompletionResult {
 
 /** Finds the pending referral an order or sign-up belongs to, creating one for a bare code. */
 async function locateReferral(tx: Tx, i: CompletionInput, now: Date): Promise<ReferralRow | null> {
-  const codes = (i.discountCodes ?? []).map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const codes = (i.discountCodes ?? []).map((c) => c.trim().toUpperCase()).filter(isIssuedDiscountCode);
   if (codes.length) {
     const [byDiscount] = await tx.select().from(referrals).where(and(eq(referrals.merchantId, i.merchantId), inArray(referrals.friendDiscountCode, codes)));
     if (byDiscount) return byDiscount;
@@ -271,7 +271,7 @@ async function payAdvocate(tx: Tx, deps: Deps, r: ReferralRow, settings: Referra
 export async function completeReferralForOrder(tx: Tx, deps: Deps, i: CompletionInput): Promise<CompletionResult> {
   if (!i.customerId) return { outcome: 'none', entries: [] };
   await recordFingerprints(tx, i.merchantId, i.customerId, { email: normalizeEmail(i.email), phone: normalizePhone(i.phone), address: normalizeAddress(i.shippingAddress) });
-  if (!i.referralCode && !(i.discountCodes ?? []).length) return { outcome: 'none', entries: [] };
+  if (!i.referralCode && !(i.discountCodes ?? []).some(isIssuedDiscountCode)) return { outcome: 'none', entries: [] };
   const settings = await referralSettingsOf(tx, i.merchantId);
   if (!settings.enabled) return { outcome: 'none', entries: [] };
   const now = new Date();

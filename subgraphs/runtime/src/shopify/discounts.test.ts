@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testConfig } from '../config';
 import { AdminApiUnavailable, throttleWaitMs } from './client';
-import { discountMutation, discountProviderForMerchant, generateDiscountCode, minorToDecimal, type DiscountRequest } from './discounts';
+import { discountMutation, discountProviderForMerchant, generateDiscountCode, isIssuedDiscountCode, minorToDecimal, type DiscountRequest } from './discounts';
 
 const base: DiscountRequest = {
   title: 'Loyalty reward', code: 'HT-AAAA-BBBB-CCCC-DDDD', kind: 'fixed_amount', currency: 'USD', amountMinor: 500,
@@ -22,6 +22,17 @@ describe('discount requests', () => {
     expect(codes.size).toBe(2000);
     for (const c of codes) expect(c).toMatch(/^HT-[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
     expect(generateDiscountCode('REF')).toMatch(/^REF-/);
+  });
+
+  it('tells codes it may have issued from the merchant\'s own, so orders with only those skip the look-ups', () => {
+    for (let i = 0; i < 200; i++) {
+      expect(isIssuedDiscountCode(generateDiscountCode())).toBe(true);
+      expect(isIssuedDiscountCode(generateDiscountCode('REF').toLowerCase())).toBe(true);
+    }
+    expect(isIssuedDiscountCode(' ht-ab12-cd34-ef56-gh78 ')).toBe(true);
+    for (const code of ['BF2026', 'WELCOME10', 'HT-ABCD', 'HTX-ABCD-EFGH-JKMN-PQRS', 'HT-ABCD-EFGH-JKMN-PQRS-TVWX', 'REF_ABCD_EFGH_JKMN_PQRS', '']) {
+      expect(isIssuedDiscountCode(code)).toBe(false);
+    }
   });
 
   it('builds discountCodeBasicCreate restricted to the customer, single use', () => {

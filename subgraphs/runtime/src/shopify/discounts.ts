@@ -56,13 +56,24 @@ export interface DiscountProvider {
 // Crockford base32 without I, L, O, U: easy to read out and type at checkout.
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/** Prefixes of the codes this app issues: rewards (HT) and referral welcome offers (REF). */
+export type DiscountCodePrefix = 'HT' | 'REF';
+const ISSUED_CODE = /^(HT|REF)(-[0-9A-Z]{4}){4}$/;
+
 /** An unguessable discount code: prefix plus 16 random base32 characters (80 bits), grouped by 4. */
-export function generateDiscountCode(prefix = 'HT'): string {
+export function generateDiscountCode(prefix: DiscountCodePrefix = 'HT'): string {
   const bytes = randomBytes(16);
   let out = '';
   for (let i = 0; i < 16; i++) out += CODE_ALPHABET[bytes[i] % 32];
   return `${prefix}-${out.match(/.{4}/g)!.join('-')}`;
 }
+
+/**
+ * Whether a code an order applied can be one this app issued (any case): the merchant's own codes
+ * (BFCM25, WELCOME10) cannot, so an order carrying only those needs no look-up of our rewards and
+ * referrals.
+ */
+export const isIssuedDiscountCode = (code: string): boolean => ISSUED_CODE.test(code.trim().toUpperCase());
 
 const exponents = new Map<string, number>();
 
