@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { plans } from './schema/index';
 import { openTestDb } from './testing';
-import type { DbHandle } from './client';
+import { beforeCommit, txRoot, txView, type DbHandle } from './client';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -26,6 +26,27 @@ describe('database client', () => {
       return { outer, nested };
     });
     expect(inside).toEqual({ outer: [{ currency: 'EUR' }], nested: [{ n: 42 }] });
+  });
+
+  it('runs deferred work once per key just before commit, for views of the transaction too, and drops it on rollback', async () => {
+    await h.rows(sql`create table deferred_rows (n int not null)`);
+    const count = async () => Number((await h.rows<{ n: number }>(sql`select count(*)::int as n from deferred_rows`))[0].n);
+    const seen = await h.db.transaction(async (tx) => {
+      const flush = async (t: typeof tx) => void (await h.rows(sql`insert into deferred_rows (n) values (1)`, t));
+      beforeCommit(tx, 'rows', flush);
+      beforeCommit(txView(tx), 'rows', flush);
+      // Deferred work may defer more of its own.
+      beforeCommit(tx, 'more', async (t) => beforeCommit(t, 'last', flush));
+      return h.rows<{ n: number }>(sql`select count(*)::int as n from deferred_rows`, tx);
+    });
+    expect(Number(seen[0].n)).toBe(0);
+    expect(await count()).toBe(2);
+    await expect(h.db.transaction(async (tx) => {
+      beforeCommit(tx, 'rows', async (t) => void (await h.rows(sql`insert into deferred_rows (n) values (2)`, t)));
+      throw new Error('changed my mind');
+    })).rejects.toThrow('changed my mind');
+    expect(await count()).toBe(2);
+    expect(txRoot(txView(txView(h.db as never)))).toBe(h.db);
   });
 
   it('takes a Date in raw SQL as its instant, every time the statement runs', async () => {

@@ -42,6 +42,36 @@ export function txView(tx: Tx): Tx {
 /** The transaction a view was made from (or the object itself when it is not a view). */
 export const txRoot = <T extends object>(tx: T): T => (tx as T & { [ROOT]?: T })[ROOT] ?? tx;
 
+const pendingFlushes = new WeakMap<object, Map<string, (tx: Tx) => Promise<void>>>();
+
+/**
+ * Defers work to just before `tx` commits, once per key however often it is asked for, so rows that
+ * each step of a transaction would insert one statement at a time (a leaderboard delta per ledger
+ * entry, for every order of an inbox batch) go in with one. Transactions opened with
+ * `DbHandle.db.transaction` run these; a rollback discards them.
+ */
+export function beforeCommit(tx: Tx, key: string, flush: (tx: Tx) => Promise<void>): void {
+  const root = txRoot(tx);
+  let pending = pendingFlushes.get(root);
+  if (!pending) pendingFlushes.set(root, (pending = new Map()));
+  if (!pending.has(key)) pending.set(key, flush);
+}
+
+/** `db.transaction` that runs the transaction's `beforeCommit` work at the end of its callback. */
+function flushingBeforeCommit(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((run, config) => transaction(async (tx) => {
+    const result = await run(tx);
+    // A flush may defer more work (rows of its own); keep going until nothing is left.
+    for (let pending = pendingFlushes.get(tx); pending?.size; pending = pendingFlushes.get(tx)) {
+      pendingFlushes.delete(tx);
+      for (const flush of pending.values()) await flush(tx);
+    }
+    return result;
+  }, config)) as Db['transaction'];
+  return db;
+}
+
 /** Rows of a raw query on a database or transaction, for code that has no DbHandle (same as `DbHandle.rows`). */
 export const queryRows = async <T = Record<string, unknown>>(on: DbOrTx, query: SQL): Promise<T[]> => rowsOf<T>(await on.execute(query));
 
@@ -94,7 +124,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
       max: options.max ?? 10,
       onnotice: () => {},
     });
-    const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
+    const db = flushingBeforeCommit(drizzlePostgres(preparing(client), { schema }) as unknown as Db);
     return {
       db,
       driver: 'postgres',
@@ -104,7 +134,7 @@ export async function openDb(options: OpenDbOptions): Promise<DbHandle> {
   }
   const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = flushingBeforeCommit(drizzlePglite(client, { schema }) as unknown as Db);
   return {
     db,
     driver: 'pglite',
