@@ -10,9 +10,10 @@ import { admit } from './validate';
  * received; the delivery is then written to the inbox (deduplicated on X-Shopify-Webhook-Id)
  * before the 200 goes back, so anything acknowledged is durable.
  */
-/** Answers with JSON; plain `end` skips the ETag hash Express would compute for a body nobody caches. */
+/** Answers with JSON through Node's own writeHead: Express's send and set would hash an ETag and parse the content type, per delivery, for a body nobody caches. */
 function reply(res: Response, status: number, body: Record<string, unknown>) {
-  res.status(status).set('content-type', 'application/json; charset=utf-8').end(JSON.stringify(body));
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) }).end(json);
 }
 
 /**
