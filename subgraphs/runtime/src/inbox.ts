@@ -132,7 +132,12 @@ async function processTogether(deps: Deps, handlers: Record<string, WebhookHandl
       return out;
     };
     const byCustomer = new Map<string, InboxDelivery[]>();
-    for (const d of batch) byCustomer.set(customerKey(d), [...(byCustomer.get(customerKey(d)) ?? []), d]);
+    for (const d of batch) {
+      const key = customerKey(d);
+      const deliveries = byCustomer.get(key);
+      if (deliveries) deliveries.push(d);
+      else byCustomer.set(key, [d]);
+    }
     const unattributed = byCustomer.get(NO_CUSTOMER) ?? [];
     byCustomer.delete(NO_CUSTOMER);
     const settled = await Promise.allSettled([...byCustomer.values()].map(run));
@@ -181,8 +186,9 @@ async function processOne(deps: Deps, handlers: Record<string, WebhookHandler>, 
 const NO_CUSTOMER = '~';
 
 /**
- * The Shopify customer a delivery is about, when its payload says so. Batches take customers in
- * this order so two processors' batches lock customer rows in the same order and cannot deadlock.
+ * The Shopify customer a delivery is about, when its payload says so. A batch starts its customers
+ * in this order, so two processors' batches mostly lock shared customers in the same order; a
+ * deadlock that still forms is broken by PostgreSQL, and that batch goes one delivery at a time.
  */
 function customerKey(d: InboxDelivery): string {
   const p = d.payload as { customer?: { id?: unknown } | null; id?: unknown };
