@@ -72,6 +72,13 @@ describe('inbox writer', () => {
     expect((await stored()).filter((r) => r.webhook_id.startsWith('w-iso-')).map((r) => r.webhook_id)).toEqual(['w-iso-1', 'w-iso-2']);
   });
 
+  it('stores a payload carrying a NUL character (which jsonb refuses) with U+FFFD in its place, and leaves a literal backslash-u0000 alone', async () => {
+    const writer = inboxWriter(db);
+    expect(await writer.write(delivery('w-nul', { id: 'w-nul', note: 'gift\u0000wrap', path: 'C:\\u0000' }))).toBe(true);
+    const [row] = (await stored()).filter((r) => r.webhook_id === 'w-nul');
+    expect(row.payload).toEqual({ id: 'w-nul', note: 'gift\ufffdwrap', path: 'C:\\u0000' });
+  });
+
   it('splits a turn larger than one batch into several statements without losing a delivery', async () => {
     const counting = countingInserts(db);
     const writer = inboxWriter(counting.db);

@@ -24,6 +24,14 @@ const MAX_BYTES = 4_000_000;
 const key = (r: Pick<InboxWrite, 'merchantId' | 'webhookId'>) => `${r.merchantId}\u0000${r.webhookId}`;
 
 /**
+ * The payload as PostgreSQL can hold it: jsonb refuses the escaped NUL character (`\u0000`), which
+ * a shopper can type into an order note, so it becomes U+FFFD. Only an escape counts: `\\u0000` is
+ * a backslash followed by the text "u0000" and stays.
+ */
+export const storable = (rawBody: string): string =>
+  rawBody.includes('u0000') ? rawBody.replace(/(\\+)u0000/g, (m, slashes: string) => (slashes.length % 2 ? `${slashes}ufffd` : m)) : rawBody;
+
+/**
  * Group commit at the webhook door. Every delivery that arrives within one turn of the event loop
  * goes into the inbox with the others in one INSERT: one statement, one commit and one WAL flush
  * for all of them instead of one each, which is most of what a delivery costs the database under a
@@ -41,7 +49,7 @@ export function inboxWriter(db: DbHandle): { write(row: InboxWrite): Promise<boo
   /** Writes rows in one statement; answers which of them were new (first copy of each key only). */
   const insert = async (rows: InboxWrite[]): Promise<boolean[]> => {
     // The payload goes in as received: it was parsed once already to check it, and its text is JSON.
-    const json = `[${rows.map((r) => `{"m":${JSON.stringify(r.merchantId)},"w":${JSON.stringify(r.webhookId)},"t":${JSON.stringify(r.topic)},"s":${JSON.stringify(r.shopDomain)},"a":${JSON.stringify(r.apiVersion)},"p":${r.rawBody}}`).join(',')}]`;
+    const json = `[${rows.map((r) => `{"m":${JSON.stringify(r.merchantId)},"w":${JSON.stringify(r.webhookId)},"t":${JSON.stringify(r.topic)},"s":${JSON.stringify(r.shopDomain)},"a":${JSON.stringify(r.apiVersion)},"p":${storable(r.rawBody)}}`).join(',')}]`;
     const inserted = await db.rows<{ merchant_id: string; webhook_id: string }>(sql`
       insert into webhook_inbox (merchant_id, webhook_id, topic, shop_domain, api_version, payload, created_at)
       select e.d->>'m', e.d->>'w', e.d->>'t', e.d->>'s', e.d->>'a', e.d->'p', now() + (e.o * interval '1 microsecond')
