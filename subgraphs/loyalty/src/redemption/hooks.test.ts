@@ -76,4 +76,18 @@ describe('order hooks', () => {
     expect(prints.map((p) => p.kind)).toEqual(['email', 'phone']);
     expect(prints.every((p) => /^[0-9a-f]{64}$/.test(p.value_hash))).toBe(true);
   });
+
+  it('counts an advocate’s details recorded earlier in the same transaction (one inbox batch) against a self-referral', async () => {
+    const friend2 = newId('customer');
+    await db.db.insert(customers).values({ merchantId, id: friend2, shopifyCustomerId: '3', email: 'second@example.com' });
+    const home = { address1: '1 Shared Street', city: 'Sameville', zip: '12345', country_code: 'US' };
+    const result = await db.db.transaction(async (tx) => {
+      await completeReferralForOrder(tx, deps, { merchantId, customerId: advocate, orderId: '7101', email: 'adv@example.com', shippingAddress: home });
+      return completeReferralForOrder(tx, deps, { merchantId, customerId: friend2, orderId: '7102', referralCode: 'HOOKSCODE123', email: 'second@example.com', shippingAddress: home, landingIp: '192.0.2.9' });
+    });
+    expect(result.outcome).toBe('rejected');
+    expect(result.reason).toMatch(/address/i);
+    const prints = await db.rows<{ kind: string }>(sql`select kind from customer_fingerprints where customer_id = ${advocate} order by kind`);
+    expect(prints.map((p) => p.kind)).toEqual(['address', 'email', 'phone']);
+  });
 });

@@ -1,7 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import {
-  customerFingerprints, customers, merchants, newId, orders, queryRows, referralLinks, referrals,
+  beforeCommit, customerFingerprints, customers, merchants, newId, orders, queryRows, referralLinks, referrals, txRoot,
   type DbOrTx, type FingerprintKind, type ReferralDecision, type ReferralSettings, type Tx,
 } from '@herethere/db';
 import { discountProviderFor, generateDiscountCode, isIssuedDiscountCode, type Deps } from '@herethere/runtime';
@@ -138,16 +138,47 @@ export async function recordReferralLanding(deps: Deps, o: { merchantId: string;
   return { referralId: id, code: link.referralCode, friendDiscountCode, shopDomain: merchant.shopDomain };
 }
 
-/** Remembers (hashed) which email, phone and address a customer uses, for later self-referral checks. */
-export async function recordFingerprints(tx: DbOrTx, merchantId: string, customerId: string, values: { email?: string | null; phone?: string | null; address?: string | null }): Promise<void> {
+interface Fingerprint {
+  merchant_id: string;
+  kind: FingerprintKind;
+  value_hash: string;
+  customer_id: string;
+}
+
+/** Fingerprints each open transaction has recorded, written together just before it commits. */
+const queuedIn = new WeakMap<object, Fingerprint[]>();
+
+/**
+ * Remembers (hashed) which email, phone and address a customer uses, for later self-referral
+ * checks. Every paid order records them, so a transaction's fingerprints (an inbox batch's dozens
+ * of orders) go in with one statement just before it commits; `fingerprintsOf` sees them before.
+ */
+export function recordFingerprints(tx: Tx, merchantId: string, customerId: string, values: { email?: string | null; phone?: string | null; address?: string | null }): void {
   const rows = (Object.entries(values) as [FingerprintKind, string | null | undefined][])
     .filter((e): e is [FingerprintKind, string] => Boolean(e[1]))
-    .map(([kind, value]) => ({ merchantId, kind, valueHash: fingerprintHash(merchantId, kind, value), customerId }));
-  // Runs for every paid order: SQL text, which costs a fraction of the query builder's build.
-  if (rows.length) {
-    await queryRows(tx, sql`insert into customer_fingerprints (merchant_id, kind, value_hash, customer_id)
-      values ${sql.join(rows.map((r) => sql`(${r.merchantId}, ${r.kind}, ${r.valueHash}, ${r.customerId})`), sql`, `)} on conflict do nothing`);
+    .map(([kind, value]): Fingerprint => ({ merchant_id: merchantId, kind, value_hash: fingerprintHash(merchantId, kind, value), customer_id: customerId }));
+  if (!rows.length) return;
+  const root = txRoot(tx);
+  let queued = queuedIn.get(root);
+  if (!queued) {
+    queuedIn.set(root, (queued = []));
+    const all = queued;
+    beforeCommit(tx, 'customer-fingerprints', async (t) => {
+      queuedIn.delete(root);
+      await queryRows(t, sql`insert into customer_fingerprints (merchant_id, kind, value_hash, customer_id)
+        select v.merchant_id, v.kind, v.value_hash, v.customer_id from jsonb_to_recordset(${JSON.stringify(all)}::jsonb) as v(merchant_id text, kind text, value_hash text, customer_id text)
+        on conflict do nothing`);
+    });
   }
+  queued.push(...rows);
+}
+
+/** A customer's fingerprint hashes: those stored, and those this transaction has recorded and not yet written. */
+async function fingerprintsOf(tx: Tx, merchantId: string, customerId: string): Promise<Set<string>> {
+  const stored = await tx.select({ valueHash: customerFingerprints.valueHash }).from(customerFingerprints)
+    .where(and(eq(customerFingerprints.merchantId, merchantId), eq(customerFingerprints.customerId, customerId)));
+  const pending = (queuedIn.get(txRoot(tx)) ?? []).filter((p) => p.merchant_id === merchantId && p.customer_id === customerId);
+  return new Set([...stored.map((p) => p.valueHash), ...pending.map((p) => p.value_hash)]);
 }
 
 export interface CompletionInput {
@@ -210,8 +241,7 @@ async function decide(tx: Tx, deps: Deps, referral: ReferralRow, i: CompletionIn
   const friendId = i.customerId!;
   const [friend] = await tx.select().from(customers).where(and(eq(customers.merchantId, i.merchantId), eq(customers.id, friendId)));
   const [advocate] = await tx.select().from(customers).where(and(eq(customers.merchantId, i.merchantId), eq(customers.id, locked.advocateCustomerId)));
-  const advocatePrints = await tx.select({ kind: customerFingerprints.kind, valueHash: customerFingerprints.valueHash }).from(customerFingerprints)
-    .where(and(eq(customerFingerprints.merchantId, i.merchantId), eq(customerFingerprints.customerId, locked.advocateCustomerId)));
+  const advocatePrints = await fingerprintsOf(tx, i.merchantId, locked.advocateCustomerId);
   const friendEmail = normalizeEmail(i.email ?? friend?.email);
   const landingIp = locked.landingIp ?? i.landingIp ?? null;
   const [prior] = await tx.select({ n: sql<number>`count(*)::int` }).from(orders).where(and(
@@ -223,7 +253,7 @@ async function decide(tx: Tx, deps: Deps, referral: ReferralRow, i: CompletionIn
     merchantId: i.merchantId,
     advocate: {
       customerId: locked.advocateCustomerId, email: normalizeEmail(advocate?.email), phone: normalizePhone(advocate?.phone), address: null,
-      fingerprints: new Set(advocatePrints.map((p) => p.valueHash)),
+      fingerprints: advocatePrints,
     },
     friend: { customerId: friendId, email: friendEmail, phone: normalizePhone(i.phone ?? friend?.phone), address: normalizeAddress(i.shippingAddress) },
     landingIp,
@@ -270,7 +300,7 @@ async function payAdvocate(tx: Tx, deps: Deps, r: ReferralRow, settings: Referra
  */
 export async function completeReferralForOrder(tx: Tx, deps: Deps, i: CompletionInput): Promise<CompletionResult> {
   if (!i.customerId) return { outcome: 'none', entries: [] };
-  await recordFingerprints(tx, i.merchantId, i.customerId, { email: normalizeEmail(i.email), phone: normalizePhone(i.phone), address: normalizeAddress(i.shippingAddress) });
+  recordFingerprints(tx, i.merchantId, i.customerId, { email: normalizeEmail(i.email), phone: normalizePhone(i.phone), address: normalizeAddress(i.shippingAddress) });
   if (!i.referralCode && !(i.discountCodes ?? []).some(isIssuedDiscountCode)) return { outcome: 'none', entries: [] };
   const settings = await referralSettingsOf(tx, i.merchantId);
   if (!settings.enabled) return { outcome: 'none', entries: [] };
@@ -289,7 +319,7 @@ export async function attributeReferral(tx: Tx, deps: Deps, i: CompletionInput):
   const settings = await referralSettingsOf(tx, i.merchantId);
   if (!settings.enabled) return { outcome: 'none', entries: [] };
   const [friend] = await tx.select({ email: customers.email, phone: customers.phone }).from(customers).where(and(eq(customers.merchantId, i.merchantId), eq(customers.id, i.customerId)));
-  await recordFingerprints(tx, i.merchantId, i.customerId, { email: normalizeEmail(i.email ?? friend?.email), phone: normalizePhone(i.phone ?? friend?.phone) });
+  recordFingerprints(tx, i.merchantId, i.customerId, { email: normalizeEmail(i.email ?? friend?.email), phone: normalizePhone(i.phone ?? friend?.phone) });
   const now = new Date();
   const referral = await locateReferral(tx, i, now);
   if (!referral) return { outcome: 'none', entries: [] };
