@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { plans } from './schema/index';
 import { openTestDb } from './testing';
-import { beforeCommit, txRoot, txView, type DbHandle } from './client';
+import { beforeCommit, queuedRows, queueRows, txRoot, txView, type DbHandle } from './client';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -47,6 +47,24 @@ describe('database client', () => {
     })).rejects.toThrow('changed my mind');
     expect(await count()).toBe(2);
     expect(txRoot(txView(txView(h.db as never)))).toBe(h.db);
+  });
+
+  it('queues rows from every view of a transaction and writes them with one call before commit, readable until then', async () => {
+    await h.rows(sql`create table queued_rows (n int not null)`);
+    const writes: number[][] = [];
+    const write = async (t: Parameters<typeof queueRows>[0], rows: { n: number }[]) => {
+      writes.push(rows.map((r) => r.n));
+      await h.rows(sql`insert into queued_rows (n) select (v->>'n')::int from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) v`, t);
+    };
+    const seen = await h.db.transaction(async (tx) => {
+      queueRows(tx, 'queued_rows', [], write);
+      queueRows(tx, 'queued_rows', [{ n: 1 }], write);
+      queueRows(txView(tx), 'queued_rows', [{ n: 2 }, { n: 3 }], write);
+      return queuedRows<{ n: number }>(txView(tx), 'queued_rows').map((r) => r.n);
+    });
+    expect(seen).toEqual([1, 2, 3]);
+    expect(writes).toEqual([[1, 2, 3]]);
+    expect((await h.rows<{ n: number }>(sql`select n from queued_rows order by n`)).map((r) => Number(r.n))).toEqual([1, 2, 3]);
   });
 
   it('takes a Date in raw SQL as its instant, every time the statement runs', async () => {

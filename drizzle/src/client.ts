@@ -57,6 +57,33 @@ export function beforeCommit(tx: Tx, key: string, flush: (tx: Tx) => Promise<voi
   if (!pending.has(key)) pending.set(key, flush);
 }
 
+const queues = new WeakMap<object, Map<string, unknown[]>>();
+
+/**
+ * Rows for one table that many steps of a transaction produce (a leaderboard delta per ledger
+ * entry, fingerprints per order): kept under `key` for the transaction and handed to `write` once,
+ * just before it commits, so they go in with one statement. `queuedRows` reads them meanwhile.
+ */
+export function queueRows<T>(tx: Tx, key: string, rows: T[], write: (tx: Tx, rows: T[]) => Promise<void>): void {
+  if (!rows.length) return;
+  const root = txRoot(tx);
+  let byKey = queues.get(root);
+  if (!byKey) queues.set(root, (byKey = new Map()));
+  let queued = byKey.get(key) as T[] | undefined;
+  if (!queued) {
+    byKey.set(key, (queued = []));
+    const all = queued;
+    beforeCommit(tx, key, async (t) => {
+      byKey.delete(key);
+      await write(t, all);
+    });
+  }
+  queued.push(...rows);
+}
+
+/** The rows queued under `key` in this transaction and not yet written. */
+export const queuedRows = <T>(tx: Tx, key: string): readonly T[] => (queues.get(txRoot(tx))?.get(key) as T[] | undefined) ?? [];
+
 /** `db.transaction` that runs the transaction's `beforeCommit` work at the end of its callback. */
 function flushingBeforeCommit(db: Db): Db {
   const transaction = db.transaction.bind(db);

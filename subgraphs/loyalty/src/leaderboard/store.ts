@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { beforeCommit, txRoot, type Tx } from '@herethere/db';
+import { queueRows, type Tx } from '@herethere/db';
 import type { Deps } from '@herethere/runtime';
 import { isoWeekKey, monthKey, startOfLocalDay, toLocal, addLocalDays, fromLocal } from '@herethere/runtime/zoned-time';
 import type { LedgerEntry } from '../ledger/post';
@@ -26,9 +26,6 @@ interface QueuedDelta {
   created_at: string;
 }
 
-/** Deltas of each open transaction, written together just before it commits. */
-const queuedIn = new WeakMap<object, QueuedDelta[]>();
-
 /**
  * Queues the entry's score change (if it has one), keyed by its week and month in the merchant's
  * time zone. The transaction's deltas go in with one statement before it commits (an inbox batch
@@ -37,22 +34,15 @@ const queuedIn = new WeakMap<object, QueuedDelta[]>();
 export async function queueScoreDelta(deps: Pick<Deps, 'db'>, tx: Tx, entry: LedgerEntry, timeZone: string): Promise<void> {
   const points = scoreDelta(entry);
   if (!points) return;
-  const root = txRoot(tx);
-  let queued = queuedIn.get(root);
-  if (!queued) {
-    queuedIn.set(root, (queued = []));
-    const rows = queued;
-    beforeCommit(tx, 'leaderboard-deltas', async (t) => {
-      queuedIn.delete(root);
-      await deps.db.rows(sql`
-        insert into leaderboard_deltas (merchant_id, customer_id, points, week_key, month_key, created_at)
-        select v.merchant_id, v.customer_id, v.points, v.week_key, v.month_key, v.created_at
-          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(merchant_id text, customer_id text, points int, week_key text, month_key text, created_at timestamptz)`, t);
-    });
-  }
-  queued.push({
+  const delta: QueuedDelta = {
     merchant_id: entry.merchantId, customer_id: entry.customerId, points, week_key: isoWeekKey(entry.createdAt, timeZone), month_key: monthKey(entry.createdAt, timeZone),
     created_at: entry.createdAt.toISOString(),
+  };
+  queueRows(tx, 'leaderboard_deltas', [delta], async (t, rows) => {
+    await deps.db.rows(sql`
+      insert into leaderboard_deltas (merchant_id, customer_id, points, week_key, month_key, created_at)
+      select v.merchant_id, v.customer_id, v.points, v.week_key, v.month_key, v.created_at
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(merchant_id text, customer_id text, points int, week_key text, month_key text, created_at timestamptz)`, t);
   });
 }
 

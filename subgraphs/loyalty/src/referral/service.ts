@@ -1,7 +1,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import {
-  beforeCommit, customerFingerprints, customers, merchants, newId, orders, queryRows, referralLinks, referrals, txRoot,
+  customerFingerprints, customers, merchants, newId, orders, queryRows, queuedRows, queueRows, referralLinks, referrals,
   type DbOrTx, type FingerprintKind, type ReferralDecision, type ReferralSettings, type Tx,
 } from '@herethere/db';
 import { discountProviderFor, generateDiscountCode, isIssuedDiscountCode, type Deps } from '@herethere/runtime';
@@ -145,8 +145,7 @@ interface Fingerprint {
   customer_id: string;
 }
 
-/** Fingerprints each open transaction has recorded, written together just before it commits. */
-const queuedIn = new WeakMap<object, Fingerprint[]>();
+const FINGERPRINTS = 'customer_fingerprints';
 
 /**
  * Remembers (hashed) which email, phone and address a customer uses, for later self-referral
@@ -157,27 +156,18 @@ export function recordFingerprints(tx: Tx, merchantId: string, customerId: strin
   const rows = (Object.entries(values) as [FingerprintKind, string | null | undefined][])
     .filter((e): e is [FingerprintKind, string] => Boolean(e[1]))
     .map(([kind, value]): Fingerprint => ({ merchant_id: merchantId, kind, value_hash: fingerprintHash(merchantId, kind, value), customer_id: customerId }));
-  if (!rows.length) return;
-  const root = txRoot(tx);
-  let queued = queuedIn.get(root);
-  if (!queued) {
-    queuedIn.set(root, (queued = []));
-    const all = queued;
-    beforeCommit(tx, 'customer-fingerprints', async (t) => {
-      queuedIn.delete(root);
-      await queryRows(t, sql`insert into customer_fingerprints (merchant_id, kind, value_hash, customer_id)
-        select v.merchant_id, v.kind, v.value_hash, v.customer_id from jsonb_to_recordset(${JSON.stringify(all)}::jsonb) as v(merchant_id text, kind text, value_hash text, customer_id text)
-        on conflict do nothing`);
-    });
-  }
-  queued.push(...rows);
+  queueRows(tx, FINGERPRINTS, rows, async (t, all) => {
+    await queryRows(t, sql`insert into customer_fingerprints (merchant_id, kind, value_hash, customer_id)
+      select v.merchant_id, v.kind, v.value_hash, v.customer_id from jsonb_to_recordset(${JSON.stringify(all)}::jsonb) as v(merchant_id text, kind text, value_hash text, customer_id text)
+      on conflict do nothing`);
+  });
 }
 
 /** A customer's fingerprint hashes: those stored, and those this transaction has recorded and not yet written. */
 async function fingerprintsOf(tx: Tx, merchantId: string, customerId: string): Promise<Set<string>> {
   const stored = await tx.select({ valueHash: customerFingerprints.valueHash }).from(customerFingerprints)
     .where(and(eq(customerFingerprints.merchantId, merchantId), eq(customerFingerprints.customerId, customerId)));
-  const pending = (queuedIn.get(txRoot(tx)) ?? []).filter((p) => p.merchant_id === merchantId && p.customer_id === customerId);
+  const pending = queuedRows<Fingerprint>(tx, FINGERPRINTS).filter((p) => p.merchant_id === merchantId && p.customer_id === customerId);
   return new Set([...stored.map((p) => p.valueHash), ...pending.map((p) => p.value_hash)]);
 }
 
