@@ -348,8 +348,7 @@ export async function reconcileRedemptions(deps: Deps, opts: { graceMs?: number;
   return result;
 }
 
-/** Codes as Shopify reports them on an order (case-insensitive there; ours are upper-case). */
-/** The codes an order applied that this app can have issued, normalised. */
+/** The codes an order applied that this app can have issued, upper-cased as ours are (Shopify matches codes case-insensitively). */
 const normaliseCodes = (codes: string[]) => [...new Set(codes.map((c) => c.trim().toUpperCase()).filter(isIssuedDiscountCode))];
 
 /**
